@@ -1,0 +1,3 @@
+//! The `wasphere` command (being written: see the CLI issue).
+
+fn main() {}

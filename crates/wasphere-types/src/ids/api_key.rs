@@ -1,0 +1,110 @@
+//! The API key: a secret that must never be printed.
+
+use std::fmt;
+use std::str::FromStr;
+
+use zeroize::Zeroizing;
+
+/// A WaSphere API key (`wsk_…`). `Debug` and `Display` show only its prefix
+/// (`wsk_live_…`), so it cannot leak through logs or error messages by accident;
+/// the memory is wiped when it is dropped.
+///
+/// ```
+/// use wasphere_types::ApiKey;
+/// let key: ApiKey = "wsk_live_0123456789abcdef".parse().unwrap();
+/// assert_eq!(format!("{key:?}"), "ApiKey(wsk_live_…)");
+/// assert_eq!(key.to_string(), "wsk_live_…");
+/// assert_eq!(key.expose_secret(), "wsk_live_0123456789abcdef");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(Zeroizing<String>);
+
+/// The text cannot be an API key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidApiKey {
+    /// It does not start with `wsk_` (other bearer tokens are dashboard logins, not API keys).
+    #[error("an API key starts with `wsk_` (other bearer tokens are dashboard logins)")]
+    MissingPrefix,
+    /// Nothing follows the prefix.
+    #[error("the API key is only a prefix")]
+    Empty,
+    /// It contains characters that cannot go in an HTTP header.
+    #[error("the API key contains spaces or control characters")]
+    BadCharacter,
+}
+
+impl ApiKey {
+    /// The prefix every API key starts with.
+    pub const PREFIX: &'static str = "wsk_";
+
+    /// Checks a key's shape; the key itself is never part of the error.
+    pub fn new(key: impl Into<String>) -> Result<Self, InvalidApiKey> {
+        let key = Zeroizing::new(key.into());
+        let Some(rest) = key.strip_prefix(Self::PREFIX) else {
+            return Err(InvalidApiKey::MissingPrefix);
+        };
+        if rest.is_empty() {
+            return Err(InvalidApiKey::Empty);
+        }
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(InvalidApiKey::BadCharacter);
+        }
+        Ok(ApiKey(key))
+    }
+
+    /// The key itself, for the `Authorization` header. Never log what this returns.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+
+    /// The part that is safe to show: `wsk_` and the environment word after it
+    /// (`wsk_live_`, `wsk_test_`), or just `wsk_`.
+    pub fn redacted_prefix(&self) -> &str {
+        let rest = &self.0[Self::PREFIX.len()..];
+        match rest.find('_') {
+            // Only a short word (live, test, dev) counts as a label; a long one may be the secret.
+            Some(i) if i <= 8 => &self.0[..Self::PREFIX.len() + i + 1],
+            _ => Self::PREFIX,
+        }
+    }
+}
+
+impl FromStr for ApiKey {
+    type Err = InvalidApiKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({}…)", self.redacted_prefix())
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}…", self.redacted_prefix())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_shows_the_secret_part() {
+        let key = ApiKey::new("wsk_test_sandbox").unwrap();
+        assert_eq!(key.to_string(), "wsk_test_…");
+        assert!(!format!("{key:?}").contains("sandbox"));
+        let opaque = ApiKey::new("wsk_0123456789abcdef_x").unwrap();
+        assert_eq!(opaque.to_string(), "wsk_…");
+    }
+
+    #[test]
+    fn refuses_other_tokens() {
+        assert_eq!(ApiKey::new("eyJhbGciOi"), Err(InvalidApiKey::MissingPrefix));
+        assert_eq!(ApiKey::new("wsk_"), Err(InvalidApiKey::Empty));
+        assert_eq!(ApiKey::new("wsk_a b"), Err(InvalidApiKey::BadCharacter));
+    }
+}

@@ -1,0 +1,3 @@
+//! Project tasks: `cargo xtask schemas`, `cargo xtask check` (being written).
+
+fn main() {}
