@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod checker;
+mod documented_examples;
 mod emoji;
 mod error_body;
 mod formats;
@@ -50,6 +51,7 @@ pub mod schema;
 mod violation;
 pub mod webhook;
 
+pub use documented_examples::documented_example;
 pub use error_body::{ErrorBody, ErrorMessage, SNIPPET_CHARS, safe_snippet};
 pub use formats::{
     MAX_MEDIA_URL_LENGTH, MEDIA_URL_PATTERN, MIMETYPE_PATTERN, is_media_url, is_mimetype,
