@@ -222,7 +222,8 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    /// Whether every violation is of a rule the server enforces (so the server would answer 400).
+    /// Whether at least one violation is of a rule the server enforces, so the server would
+    /// answer 400 (the others are this toolkit's stricter, client-side rules).
     pub fn server_would_reject(&self) -> bool {
         self.violations.iter().any(|v| !v.is_client_side())
     }
