@@ -1,0 +1,228 @@
+//! Return codes, and the `error_json` object that explains a non-zero one.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use serde::Serialize;
+use wasphere_types::Violation;
+
+use crate::strings;
+
+/// The call succeeded.
+pub const WASPHERE_OK: i32 = 0;
+/// Any failure not covered by a more specific code (including an internal error).
+pub const WASPHERE_ERR_OTHER: i32 = 1;
+/// Invalid input: a message that breaks a rule, a NULL or non-UTF-8 argument, malformed
+/// JSON, an unknown message type or a bad configuration.
+pub const WASPHERE_ERR_INVALID: i32 = 2;
+/// The server refused the API key (401 or 403), or a webhook delivery failed verification.
+pub const WASPHERE_ERR_AUTH: i32 = 3;
+/// The session (or another resource) does not exist (404).
+pub const WASPHERE_ERR_NOT_FOUND: i32 = 4;
+/// The rate limit was reached (429); `retryAfter` says how long to wait.
+pub const WASPHERE_ERR_RATE_LIMITED: i32 = 5;
+/// The server failed (5xx, or a 4xx the client cannot fix by changing the message).
+pub const WASPHERE_ERR_SERVER: i32 = 6;
+/// The server could not be reached; the message was certainly not sent.
+pub const WASPHERE_ERR_NETWORK: i32 = 7;
+/// The request may or may not have been processed (a timeout after the body left, a
+/// gateway error): check before sending again, or a duplicate may result.
+pub const WASPHERE_ERR_OUTCOME_UNKNOWN: i32 = 8;
+
+/// The class of a failure: its return code and the `kind` string of `error_json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Other,
+    Invalid,
+    Auth,
+    NotFound,
+    RateLimited,
+    Server,
+    Network,
+    OutcomeUnknown,
+}
+
+impl Kind {
+    pub(crate) fn code(self) -> i32 {
+        match self {
+            Kind::Other => WASPHERE_ERR_OTHER,
+            Kind::Invalid => WASPHERE_ERR_INVALID,
+            Kind::Auth => WASPHERE_ERR_AUTH,
+            Kind::NotFound => WASPHERE_ERR_NOT_FOUND,
+            Kind::RateLimited => WASPHERE_ERR_RATE_LIMITED,
+            Kind::Server => WASPHERE_ERR_SERVER,
+            Kind::Network => WASPHERE_ERR_NETWORK,
+            Kind::OutcomeUnknown => WASPHERE_ERR_OUTCOME_UNKNOWN,
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Other => "other",
+            Kind::Invalid => "invalid",
+            Kind::Auth => "auth",
+            Kind::NotFound => "not_found",
+            Kind::RateLimited => "rate_limited",
+            Kind::Server => "server",
+            Kind::Network => "network",
+            Kind::OutcomeUnknown => "outcome_unknown",
+        }
+    }
+}
+
+/// A failure on its way out through `error_json`.
+#[derive(Debug, Serialize)]
+pub(crate) struct FfiError {
+    #[serde(serialize_with = "kind_name")]
+    kind: Kind,
+    code: i32,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    violations: Option<Vec<Violation>>,
+    /// Seconds, fractional when the server or the limiter said so.
+    #[serde(rename = "retryAfter", skip_serializing_if = "Option::is_none")]
+    retry_after: Option<f64>,
+    /// The server's own sentences (a 400 lists one per broken rule).
+    #[serde(rename = "serverMessages", skip_serializing_if = "Vec::is_empty")]
+    server_messages: Vec<String>,
+    /// A machine-readable detail for callers that branch on it (webhook failures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+}
+
+fn kind_name<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.name())
+}
+
+impl FfiError {
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
+        FfiError {
+            kind,
+            code: kind.code(),
+            message: message.into(),
+            status: None,
+            violations: None,
+            retry_after: None,
+            server_messages: Vec::new(),
+            reason: None,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(Kind::Invalid, message)
+    }
+
+    pub(crate) fn with_status(mut self, status: Option<u16>) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub(crate) fn with_violations(mut self, violations: Vec<Violation>) -> Self {
+        self.violations = Some(violations);
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after.map(|d| d.as_secs_f64());
+        self
+    }
+
+    pub(crate) fn with_server_messages(mut self, messages: Vec<String>) -> Self {
+        self.server_messages = messages;
+        self
+    }
+
+    pub(crate) fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Removes every occurrence of `secret` from the text, as a last line of defence:
+    /// the client's errors never contain the key, but a server may echo a header back.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        // A very short "secret" would mangle ordinary words; real keys are long.
+        if secret.len() >= 8 {
+            let scrub = |s: &mut String| {
+                if s.contains(secret) {
+                    *s = s.replace(secret, "[redacted]");
+                }
+            };
+            scrub(&mut self.message);
+            self.server_messages.iter_mut().for_each(scrub);
+        }
+        self
+    }
+
+    /// The JSON text of `error_json`.
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            // Only a non-finite retryAfter could fail to serialize; keep the essentials.
+            format!(
+                r#"{{"kind":"{}","code":{},"message":"internal error while describing an error"}}"#,
+                self.kind.name(),
+                self.code
+            )
+        })
+    }
+
+    /// Hands the explanation to the caller and returns the code.
+    ///
+    /// # Safety
+    /// `error_json` is NULL or valid for writing one pointer.
+    pub(crate) unsafe fn report(self, error_json: *mut *mut c_char) -> i32 {
+        // SAFETY: forwarded from this function's contract.
+        unsafe { strings::write_out(error_json, self.to_json()) };
+        self.code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_the_cli_exit_classes() {
+        let all = [
+            Kind::Other,
+            Kind::Invalid,
+            Kind::Auth,
+            Kind::NotFound,
+            Kind::RateLimited,
+            Kind::Server,
+            Kind::Network,
+            Kind::OutcomeUnknown,
+        ];
+        let codes: Vec<i32> = all.iter().map(|k| k.code()).collect();
+        assert_eq!(codes, (1..=8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn optional_fields_are_left_out() {
+        let json = FfiError::invalid("bad").to_json();
+        assert_eq!(json, r#"{"kind":"invalid","code":2,"message":"bad"}"#);
+        let json = FfiError::new(Kind::RateLimited, "slow down")
+            .with_status(Some(429))
+            .with_retry_after(Some(Duration::from_millis(1500)))
+            .to_json();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["status"], 429);
+        assert_eq!(v["retryAfter"], 1.5);
+        assert_eq!(v["kind"], "rate_limited");
+    }
+
+    #[test]
+    fn redaction_removes_the_secret() {
+        let e = FfiError::new(Kind::Auth, "key wsk_live_abcdef123456 refused")
+            .with_server_messages(vec!["echo wsk_live_abcdef123456".into()])
+            .redact("wsk_live_abcdef123456");
+        let json = e.to_json();
+        assert!(!json.contains("abcdef123456"), "{json}");
+        assert!(json.contains("[redacted]"));
+    }
+}
