@@ -1,3 +1,56 @@
-//! Project tasks: `cargo xtask schemas`, `cargo xtask check` (being written).
+//! Project tasks, run as `cargo xtask <task>`:
+//!
+//! - `schemas`: writes the JSON Schemas of `wasphere-types` to `docs/schemas/`;
+//! - `check`: fails when a committed generated file differs from what the code generates.
 
-fn main() {}
+// Printing to the terminal is what a command-line task is for.
+#![allow(clippy::print_stdout)]
+// Unit tests unwrap on purpose: a panic is how a test reports the unexpected.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod check;
+mod generated;
+mod schemas;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  schemas   write docs/schemas/<name>.schema.json from wasphere-types
+  check     fail if a generated file in the tree is stale, missing or extra";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let outcome = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["schemas"] => schemas::run(&root),
+        ["check"] => check::run(&root),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing task\n\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: this package lives in `<root>/xtask`, wherever the command was run from.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.clone(), PathBuf::from)
+}

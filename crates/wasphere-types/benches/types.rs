@@ -1,1 +1,3 @@
+//! Benchmarks of wasphere-types (being written).
+
 fn main() {}

@@ -58,8 +58,11 @@ pub fn is_media_url(s: &str) -> bool {
     if s.starts_with("data:") {
         return is_base64_data_uri(s);
     }
-    let scheme_ok = s.len() > 8
-        && (s[..7].eq_ignore_ascii_case("http://") || s[..8].eq_ignore_ascii_case("https://"));
+    // Compare bytes, not `&str` slices: byte 7 or 8 may fall inside a multi-byte
+    // character of arbitrary input, and slicing a `str` there panics.
+    let b = s.as_bytes();
+    let scheme_ok = b.len() > 8
+        && (b[..7].eq_ignore_ascii_case(b"http://") || b[..8].eq_ignore_ascii_case(b"https://"));
     if !scheme_ok
         || s.bytes()
             .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
@@ -118,8 +121,13 @@ mod tests {
             "data:image/png,abc",
             "data:image/png;base64,",
             "data:image/png;base64,ab$c",
+            // Multi-byte characters across the scheme's end once panicked.
+            "123456é89",
+            "httpsé://example.com",
+            "http:/é/example.com",
         ] {
             assert!(!is_media_url(bad), "{bad}");
         }
+        assert!(is_media_url("https://exämple.com/ü"));
     }
 }

@@ -34,6 +34,8 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Unit tests unwrap on purpose: a panic is how a test reports the unexpected.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod checker;
 mod documented_examples;

@@ -16,7 +16,49 @@ pub const LENGTH_NOTE: &str = "Lengths: the server counts Unicode code points, e
 
 fn generate<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
-    generator.into_root_schema_for::<T>().to_value()
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    strip_code_from_descriptions(&mut schema);
+    schema
+}
+
+/// Descriptions come from the Rust doc comments; their examples are Rust code, which
+/// means nothing to the other languages that read these schemas, so fenced blocks go.
+fn strip_code_from_descriptions(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    Value::String(text) if key == "description" => {
+                        *text = without_code_blocks(text);
+                    }
+                    other => strip_code_from_descriptions(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_code_from_descriptions),
+        _ => {}
+    }
+}
+
+fn without_code_blocks(text: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        // Dropping a block leaves two blank lines around it: keep one.
+        let repeated_blank =
+            line.trim().is_empty() && kept.last().is_none_or(|l| l.trim().is_empty());
+        if !in_code && !repeated_blank {
+            kept.push(line);
+        }
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    kept.join("\n")
 }
 
 fn with_note(mut schema: Value) -> Value {
@@ -69,4 +111,22 @@ pub fn schema_named(name: &str) -> Option<Value> {
         .into_iter()
         .find(|(stem, _)| *stem == name)
         .map(|(_, schema)| schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_keep_prose_and_drop_rust_examples() {
+        let doc = "`buttons`: a message.\nRequired footer.\n\n```\nuse wasphere_types::Buttons;\n```\n\nMore prose.";
+        assert_eq!(
+            without_code_blocks(doc),
+            "`buttons`: a message.\nRequired footer.\n\nMore prose."
+        );
+        let all = serde_json::to_string(&all_schemas()).unwrap();
+        assert!(all.contains("buttons"));
+        assert!(!all.contains("```"), "a schema still holds a code block");
+        assert!(!all.contains("use wasphere_types"));
+    }
 }
