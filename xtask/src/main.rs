@@ -10,6 +10,7 @@
 
 mod check;
 mod generated;
+mod header;
 mod schemas;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   schemas   write docs/schemas/<name>.schema.json from wasphere-types
+  header    write crates/wasphere-ffi/include/wasphere.h with cbindgen
   check     fail if a generated file in the tree is stale, missing or extra";
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["schemas"] => schemas::run(&root),
+        ["header"] => header::run(&root),
         ["check"] => check::run(&root),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
