@@ -68,8 +68,8 @@ pub enum VerifyError {
     /// The timestamp is not a whole number of seconds.
     #[error("malformed {TIMESTAMP_HEADER} header: expected Unix seconds")]
     MalformedTimestamp,
-    /// The signature is not `v1,sha256=<64 hex digits>`.
-    #[error("malformed {SIGNATURE_HEADER} header: expected v1,sha256=<64 hex digits>")]
+    /// The signature is not `v1,sha256=<64 lowercase hex digits>`.
+    #[error("malformed {SIGNATURE_HEADER} header: expected v1,sha256=<64 lowercase hex digits>")]
     MalformedSignature,
     /// The signature uses a version or algorithm this library does not know.
     #[error("unsupported signature scheme {0:?}: expected v1,sha256")]
@@ -116,6 +116,14 @@ fn decode_signature(candidate: &str) -> Result<[u8; 32], VerifyError> {
         }
         (_, None) => return Err(VerifyError::MalformedSignature),
     };
+    // The contract writes the digest in lowercase hex. Taking uppercase too would make
+    // a header with a flipped case bit verify, which a signature must never do.
+    if !hex_digest
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(VerifyError::MalformedSignature);
+    }
     let mut tag = [0u8; 32];
     hex::decode_to_slice(hex_digest, &mut tag).map_err(|_| VerifyError::MalformedSignature)?;
     Ok(tag)
@@ -223,6 +231,13 @@ mod tests {
         assert_eq!(
             check(Some("1000"), Some(&sig.replace("v1,sha256", "v2,sha512"))),
             Err(VerifyError::UnsupportedScheme("v2,sha512".into()))
+        );
+        assert_eq!(
+            check(
+                Some("1000"),
+                Some(&sig.to_uppercase().replace("V1,SHA256", "v1,sha256"))
+            ),
+            Err(VerifyError::MalformedSignature)
         );
         assert_eq!(check(Some("1000"), Some(&sig)), Ok(()));
         assert_eq!(
