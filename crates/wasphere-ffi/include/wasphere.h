@@ -12,8 +12,8 @@
  *
  * Errors: functions return WASPHERE_OK (0) or one of the WASPHERE_ERR_* codes below, the
  * exit-code classes of the `wasphere` command, and explain a failure in error_json:
- *   {"kind": "invalid" | "auth" | "not_found" | "rate_limited" | "server" | "network"
- *            | "outcome_unknown" | "other",
+ *   {"kind": "invalid" | "auth" | "not-found" | "rate-limited" | "server" | "network"
+ *            | "outcome-unknown" | "other",
  *    "code": <the return code>, "message": "<a sentence for people>",
  *    "status"?: <HTTP status>, "violations"?: [{"path","rule","origin","message",...}],
  *    "retryAfter"?: <seconds>, "serverMessages"?: ["..."], "reason"?: "<webhook detail>"}

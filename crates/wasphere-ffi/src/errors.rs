@@ -61,11 +61,11 @@ impl Kind {
             Kind::Other => "other",
             Kind::Invalid => "invalid",
             Kind::Auth => "auth",
-            Kind::NotFound => "not_found",
-            Kind::RateLimited => "rate_limited",
+            Kind::NotFound => "not-found",
+            Kind::RateLimited => "rate-limited",
             Kind::Server => "server",
             Kind::Network => "network",
-            Kind::OutcomeUnknown => "outcome_unknown",
+            Kind::OutcomeUnknown => "outcome-unknown",
         }
     }
 }
@@ -213,7 +213,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["status"], 429);
         assert_eq!(v["retryAfter"], 1.5);
-        assert_eq!(v["kind"], "rate_limited");
+        assert_eq!(v["kind"], "rate-limited");
     }
 
     #[test]
