@@ -54,12 +54,15 @@ mod tests {
         let header = &files[0].contents;
         for needle in [
             "#ifndef WASPHERE_H",
+            "typedef struct WasphereClient WasphereClient;",
             "#define WASPHERE_OK 0",
             "#define WASPHERE_ERR_OUTCOME_UNKNOWN 8",
             "const char *wasphere_version(void);",
             "int32_t wasphere_validate(const char *type, const char *body_json, char **error_json);",
             "void wasphere_string_free(char *s);",
             "size_t body_len",
+            "WasphereClient *wasphere_client_new(const char *config_json, char **error_json);",
+            "void wasphere_client_free(WasphereClient *client);",
         ] {
             assert!(header.contains(needle), "missing {needle:?} in:\n{header}");
         }

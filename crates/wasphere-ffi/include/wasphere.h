@@ -19,11 +19,14 @@
  *    "retryAfter"?: <seconds>, "serverMessages"?: ["..."], "reason"?: "<webhook detail>"}
  * The API key and webhook secrets never appear in any output.
  *
- * Threads: a WasphereClient owns a small multi-threaded Tokio runtime (its worker threads
- * start in wasphere_client_new and are joined by wasphere_client_free). wasphere_send
- * blocks the calling thread until the send is finished. One handle may be used from
- * several threads at once; concurrent sends share its connection pool and its rate
- * limiter. Do not call wasphere_client_free while another thread still uses the handle.
+ * Threads: a WasphereClient wraps wasphere-rs's blocking client, which owns a Tokio
+ * runtime with one worker thread, started by wasphere_client_new: connections, timers and
+ * the rate limiter live there between calls. wasphere_send blocks the calling thread
+ * until the send has succeeded or finally failed. One handle may be used from several
+ * threads at once; their sends share its connection pool and rate limiter. Do not call
+ * wasphere_client_free while another thread still uses the handle; it stops the runtime
+ * in the background and never blocks. Do not call wasphere_send from a thread that is
+ * itself running a Tokio runtime (it fails with WASPHERE_ERR_INVALID).
  * Panics never cross this boundary: an internal error is reported as WASPHERE_ERR_OTHER.
  */
 
@@ -64,9 +67,58 @@
 // gateway error): check before sending again, or a duplicate may result.
 #define WASPHERE_ERR_OUTCOME_UNKNOWN 8
 
+// A WaSphere client. Opaque to C: create it with `wasphere_client_new`, free it with
+// `wasphere_client_free`.
+typedef struct WasphereClient WasphereClient;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Creates a client from `config_json`:
+// `{"baseUrl", "apiKey", "workspace", "session"}` and optionally
+// `"rateLimit"` (`"off"` or `{"max": n, "windowSecs": s}`; default 60 per 60 s),
+// `"timeoutMs"`, `"connectTimeoutMs"`, `"allowInsecureHttp"` (plain `http://` is
+// otherwise allowed only to loopback) and `"retry"` (`"safe"`, the default, never
+// risks a duplicate; `"at-least-once"` also repeats sends that may have gone through).
+//
+// Returns the handle, or NULL with `error_json` set (`kind` `"invalid"` for a bad
+// configuration). The handle owns a one-worker Tokio runtime that keeps connections and
+// the rate limiter alive between sends; free it with `wasphere_client_free`.
+//
+// # Safety
+// `config_json` is NULL or a NUL-terminated string; `error_json` is NULL or valid for
+// writing one pointer.
+WasphereClient *wasphere_client_new(const char *config_json, char **error_json);
+
+// Validates and sends `body_json` as a message of type `type` with the client's session.
+//
+// Blocks the calling thread until the message is sent, or has finally failed after the
+// retries the policy allows (waiting for the rate limiter counts as part of the send).
+// Returns `WASPHERE_OK` and sets `response_json` to the server's answer
+// (`{"messageId": "...", "status": "sent"}`), or an error code with `error_json`.
+// An invalid message fails with `WASPHERE_ERR_INVALID` before anything is sent.
+// `WASPHERE_ERR_OUTCOME_UNKNOWN` means the message may have been delivered: check
+// before sending it again.
+//
+// # Safety
+// `client` is NULL or a live handle from `wasphere_client_new` (other threads may use it
+// at the same time, but none may free it); `type` and `body_json` are NULL or
+// NUL-terminated strings; `response_json` and `error_json` are NULL or valid for
+// writing one pointer.
+int32_t wasphere_send(WasphereClient *client,
+                      const char *type,
+                      const char *body_json,
+                      char **response_json,
+                      char **error_json);
+
+// Frees a client: its runtime stops in the background, so this never blocks. Freeing
+// NULL does nothing.
+//
+// # Safety
+// `client` is NULL or a handle from `wasphere_client_new`, not freed before, that no
+// other thread is still using.
+void wasphere_client_free(WasphereClient *client);
 
 // Frees a string returned by this library (`error_json`, `response_json`,
 // `event_json`). Freeing NULL does nothing.

@@ -97,7 +97,12 @@ fn rate_limit(v: &Value) -> Result<RateLimitConfig, FfiError> {
                 .get("windowSecs")
                 .and_then(Value::as_f64)
                 .filter(|w| w.is_finite() && *w > 0.0 && *w <= 86_400.0)
-                .ok_or_else(|| bad("rateLimit.windowSecs", "a number of seconds above 0, at most 86400"))?;
+                .ok_or_else(|| {
+                    bad(
+                        "rateLimit.windowSecs",
+                        "a number of seconds above 0, at most 86400",
+                    )
+                })?;
             Ok(RateLimitConfig::Window {
                 max,
                 window: Duration::from_secs_f64(window),
@@ -125,15 +130,21 @@ impl Config {
         let base_url = required(&map, "baseUrl")?.to_owned();
         let api_key = ApiKey::new(required(&map, "apiKey")?)
             .map_err(|e| FfiError::invalid(format!("config `apiKey`: {e}")))?;
-        let workspace = required(&map, "workspace")?
-            .parse()
-            .map_err(|_| bad("workspace", "a workspace UUID such as be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8"))?;
+        let workspace = required(&map, "workspace")?.parse().map_err(|_| {
+            bad(
+                "workspace",
+                "a workspace UUID such as be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8",
+            )
+        })?;
         let session = required(&map, "session")?
             .parse()
             .map_err(|_| bad("session", "1 to 64 of a-z, A-Z, 0-9, _ and -"))?;
         let rate_limit = optional(&map, "rateLimit").map(rate_limit).transpose()?;
         let allow_insecure_http = optional(&map, "allowInsecureHttp")
-            .map(|v| v.as_bool().ok_or_else(|| bad("allowInsecureHttp", "true or false")))
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| bad("allowInsecureHttp", "true or false"))
+            })
             .transpose()?;
         let retry = optional(&map, "retry")
             .map(|v| match v.as_str() {
@@ -160,7 +171,7 @@ impl Config {
 mod tests {
     use super::*;
 
-    const KEY: &str = "wsk_live_s3cr3t_value_123";
+    const KEY: &str = "wsk_live_s3cr3t.value+123";
 
     fn base() -> Value {
         serde_json::json!({
@@ -188,11 +199,17 @@ mod tests {
         let c = Config::parse(&json.to_string()).unwrap();
         assert_eq!(
             c.rate_limit,
-            Some(RateLimitConfig::Window { max: 60, window: Duration::from_secs(60) })
+            Some(RateLimitConfig::Window {
+                max: 60,
+                window: Duration::from_secs(60)
+            })
         );
         assert_eq!(c.timeout, Some(Duration::from_millis(2500)));
         assert_eq!(c.connect_timeout, Some(Duration::from_millis(500)));
-        assert_eq!((c.allow_insecure_http, c.retry), (Some(true), Some(RetryMode::AtLeastOnce)));
+        assert_eq!(
+            (c.allow_insecure_http, c.retry),
+            (Some(true), Some(RetryMode::AtLeastOnce))
+        );
         let c = Config::parse(&with("rateLimit", "off".into())).unwrap();
         assert_eq!(c.rate_limit, Some(RateLimitConfig::Off));
         assert_eq!(c.timeout, None);
@@ -208,7 +225,7 @@ mod tests {
             with("rateLimit", KEY.into()),
             with("apiKey", format!("{KEY} with space").into()),
             with("apiKey", 42.into()),
-            with("apiKey", "live_s3cr3t_value_123".into()),
+            with("apiKey", "live_s3cr3t.value+123".into()),
             format!(r#"{{"apiKey":"{KEY}","#),
         ];
         for json in cases {
@@ -220,13 +237,21 @@ mod tests {
 
     #[test]
     fn refuses_unknown_and_missing_fields() {
-        let err = Config::parse(&with("timeout", 5.into())).unwrap_err().to_json();
+        let err = Config::parse(&with("timeout", 5.into()))
+            .unwrap_err()
+            .to_json();
         assert!(err.contains("unknown field `timeout`"), "{err}");
         let mut v = base();
         v.as_object_mut().unwrap().remove("session");
         let err = Config::parse(&v.to_string()).unwrap_err().to_json();
         assert!(err.contains("`session` is required"), "{err}");
         assert!(Config::parse("[]").is_err());
-        assert!(Config::parse(&with("rateLimit", serde_json::json!({"max": 0, "windowSecs": 1}))).is_err());
+        assert!(
+            Config::parse(&with(
+                "rateLimit",
+                serde_json::json!({"max": 0, "windowSecs": 1})
+            ))
+            .is_err()
+        );
     }
 }

@@ -139,10 +139,6 @@ impl FfiError {
         self
     }
 
-    pub(crate) fn kind(&self) -> Kind {
-        self.kind
-    }
-
     /// Removes every occurrence of `secret` from the text, as a last line of defence:
     /// the client's errors never contain the key, but a server may echo a header back.
     pub(crate) fn redact(mut self, secret: &str) -> Self {

@@ -21,8 +21,8 @@
 //! From Rust, use `wasphere-client` and `wasphere-types` directly; these functions are
 //! public to Rust only so benchmarks and tests can call them as C would.
 
-// The sending half of the error helpers arrives with the client functions.
-#[allow(dead_code)]
+mod client;
+mod config;
 mod errors;
 mod guard;
 mod strings;
@@ -30,6 +30,7 @@ mod validate;
 mod version;
 mod webhook;
 
+pub use client::{WasphereClient, wasphere_client_free, wasphere_client_new, wasphere_send};
 pub use errors::{
     WASPHERE_ERR_AUTH, WASPHERE_ERR_INVALID, WASPHERE_ERR_NETWORK, WASPHERE_ERR_NOT_FOUND,
     WASPHERE_ERR_OTHER, WASPHERE_ERR_OUTCOME_UNKNOWN, WASPHERE_ERR_RATE_LIMITED,
