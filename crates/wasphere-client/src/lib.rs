@@ -1,1 +1,96 @@
-//! Being written: see its issue.
+//! The WaSphere WhatsApp API client: async and blocking, with safe retries and a
+//! sliding-window rate limiter.
+//!
+//! ```no_run
+//! use wasphere_client::{Client, RateLimit, RetryPolicy};
+//! use wasphere_client::types::{Button, Message, Text};
+//!
+//! # async fn run() -> Result<(), wasphere_client::Error> {
+//! let client = Client::builder()
+//!     .base_url("https://api.example.com")
+//!     .api_key("wsk_live_xxxxx".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
+//!     .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
+//!     .session("my-session".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
+//!     .rate_limit(RateLimit::per_minute(60)) // the default, shown for clarity
+//!     .retry_policy(RetryPolicy::default()) // never risks a duplicate
+//!     .build()?;
+//!
+//! let sent = client.send_text("923001234567", "Hello! Your order *#1234* has shipped.").await?;
+//! println!("sent {}", sent.message_id);
+//!
+//! client
+//!     .send_buttons("923001234567", "Confirm delivery?", "Reply below", [Button::new("yes", "Yes"), Button::new("no", "No")])
+//!     .await?;
+//!
+//! // Any message, with the session of this call.
+//! let text = Message::from(Text::new("923001234567", "hi").quoting("3EB0C767D097B7C7A5C1"));
+//! match client.send_with_session(&"other-session".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?, &text).await {
+//!     Ok(sent) => println!("sent {}", sent.message_id),
+//!     Err(e) if e.may_have_been_delivered() => eprintln!("unknown outcome, not resending: {e}"),
+//!     Err(e) => eprintln!("not sent ({}): {e}", e.class()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The same, synchronously ([`blocking`] mirrors the async API one to one):
+//!
+//! ```no_run
+//! // WASPHERE_BASE_URL, WASPHERE_API_KEY, WASPHERE_WORKSPACE, WASPHERE_SESSION
+//! let client = wasphere_client::blocking::Client::from_env()?;
+//! let sent = client.send_location("923001234567", 24.8607, 67.0011)?;
+//! println!("sent {}", sent.message_id);
+//! # Ok::<(), wasphere_client::Error>(())
+//! ```
+//!
+//! What it does for you:
+//!
+//! - **Validation first**: a message that breaks a rule of the contract fails with
+//!   [`Error::Validation`] before it costs a request or a rate-limit slot.
+//! - **Rate limiting** that models the server's sliding window (default 60 per 60 s per
+//!   key, plus a 250 ms safety margin), first come first served across every clone, task
+//!   and client of the process using the same key and server. When the server answers 429
+//!   anyway (another process shares the key), every sender on the key waits it out.
+//! - **Retries that never deliver twice by default**: a 429 is repeated after its
+//!   `Retry-After`, and failures before the request left the machine after an exponential
+//!   backoff with full jitter. A timeout after sending, or a 5xx, may mean the message went
+//!   out: it is returned, with [`Error::may_have_been_delivered`] true, unless you choose
+//!   [`RetryPolicy::at_least_once`].
+//! - **One error type** whose variants follow the contract's statuses, each able to say
+//!   whether it [is retryable](Error::is_retryable) and which [`ErrorClass`] it is in.
+//! - **Careful transport**: rustls, connection reuse, user agent `wasphere-rs/<version>`,
+//!   timeouts, answers capped at 1 MiB, `http://` refused except to loopback, no redirects,
+//!   and a `tracing` span per send (`message_type`, `session`, `attempt`, `status`,
+//!   `latency_ms`). The key never appears in `Debug`, `Display`, errors or logs.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod blocking;
+mod builder;
+mod classify;
+mod client;
+mod env;
+mod error;
+mod error_class;
+mod limiter;
+mod retry;
+mod shorthands;
+mod transport;
+
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use env::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE};
+pub use error::{Error, TimeoutPhase};
+pub use error_class::ErrorClass;
+pub use limiter::RateLimit;
+pub use retry::{AtLeastOnce, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries};
+pub use transport::MAX_ANSWER_BYTES;
+/// The contract's types, re-exported so that one dependency is enough.
+pub use wasphere_types as types;
+pub use wasphere_types::{
+    ApiKey, Button, ListSection, Message, MessageType, SendResponse, SessionId, ValidationError,
+    WorkspaceId,
+};
+
+/// The user agent of every request: `wasphere-rs/<version>`.
+pub const USER_AGENT: &str = transport::USER_AGENT;

@@ -1,0 +1,214 @@
+//! `Client`: validates, rate-limits, sends and retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use tokio::time::Instant;
+use tracing::{Instrument, field};
+use wasphere_types::{Message, MessageType, SendResponse, SessionId, WorkspaceId};
+
+use crate::classify::classify;
+use crate::limiter::KeyLimiter;
+use crate::retry;
+use crate::transport::Transport;
+use crate::{ClientBuilder, Error, RateLimit, RetryPolicy};
+
+/// The async client. Cheap to clone: clones share the connection pool, the settings and
+/// the rate limiter (which is also shared with every other client of the process that
+/// uses the same server, key and limit). `Send + Sync`; `Debug` never shows the key.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), wasphere_client::Error> {
+/// use wasphere_client::{Client, Message, types::Poll};
+///
+/// let client = Client::from_env()?;
+/// let sent = client.send_text("923001234567", "Your order has shipped").await?;
+/// println!("{}", sent.message_id);
+///
+/// let poll = Poll::new("923001234567", "Delivery slot?", ["Morning", "Evening"]);
+/// client.send(&Message::from(poll)).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) base_url: String,
+    /// `{base}/workspaces/{workspace}/proxy/api/sessions/`, built once.
+    pub(crate) prefix: String,
+    pub(crate) workspace: WorkspaceId,
+    pub(crate) session: Option<SessionId>,
+    pub(crate) key_prefix: String,
+    pub(crate) transport: Transport,
+    pub(crate) limiter: Option<Arc<KeyLimiter>>,
+    pub(crate) rate_limit: RateLimit,
+    pub(crate) safety_margin: Duration,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) validate: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url)
+            .field("api_key", &format_args!("{}…", i.key_prefix))
+            .field("workspace", &i.workspace)
+            .field("session", &i.session)
+            .field("rate_limit", &i.rate_limit)
+            .field("safety_margin", &i.safety_margin)
+            .field("retry_policy", &i.retry_policy)
+            .field("validate_before_send", &i.validate)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with every default.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
+    /// `WASPHERE_WORKSPACE` and (optionally) `WASPHERE_SESSION`, with every other default.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a variable is missing or malformed (the key is never quoted).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Client {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The base URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The workspace.
+    pub fn workspace(&self) -> &WorkspaceId {
+        &self.inner.workspace
+    }
+
+    /// The default session, if one was set.
+    pub fn session(&self) -> Option<&SessionId> {
+        self.inner.session.as_ref()
+    }
+
+    /// The full URL a message of type `t` is posted to with `session` (for `--dry-run`).
+    pub fn endpoint(&self, session: &SessionId, t: MessageType) -> String {
+        format!("{}{}/messages/{}", self.inner.prefix, session, t.as_str())
+    }
+
+    /// Sends `message` with the default session.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no default session was set; otherwise as
+    /// [`Client::send_with_session`].
+    pub async fn send(&self, message: &Message) -> Result<SendResponse, Error> {
+        let session = self.inner.session.as_ref().ok_or_else(|| {
+            Error::Config(
+                "no session: set ClientBuilder::session or WASPHERE_SESSION, or use send_with_session"
+                    .to_owned(),
+            )
+        })?;
+        self.send_with_session(session, message).await
+    }
+
+    /// Sends `message` with `session`: validates it (unless switched off), waits for a
+    /// rate-limit slot, posts it, and repeats it as the retry policy allows.
+    ///
+    /// # Errors
+    /// Any [`Error`]: [`Error::Validation`] before anything is sent, an HTTP error of the
+    /// contract, or a network failure. [`Error::may_have_been_delivered`] says whether
+    /// the message may have gone out anyway.
+    pub async fn send_with_session(
+        &self,
+        session: &SessionId,
+        message: &Message,
+    ) -> Result<SendResponse, Error> {
+        // Before any slot is taken: an invalid message costs nothing.
+        if self.inner.validate {
+            message.validate()?;
+        }
+        let message_type = message.message_type();
+        let url = self.endpoint(session, message_type);
+        let body = Bytes::from(message.to_json());
+        let span = tracing::info_span!(
+            "wasphere_send",
+            message_type = message_type.as_str(),
+            session = session.as_str(),
+            attempts = field::Empty,
+            status = field::Empty,
+            latency_ms = field::Empty,
+        );
+        self.execute(&url, body).instrument(span).await
+    }
+
+    async fn execute(&self, url: &str, body: Bytes) -> Result<SendResponse, Error> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let mut attempts = 0;
+        let result = retry::run(&inner.retry_policy, inner.limiter.as_deref(), |n| {
+            attempts = n;
+            self.attempt(url, body.clone(), n)
+        })
+        .await;
+        let span = tracing::Span::current();
+        span.record("attempts", attempts);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(_) => tracing::debug!("sent"),
+            Err(e) => {
+                if let Some(status) = e.status() {
+                    span.record("status", status);
+                }
+                tracing::debug!(error = %e, class = e.class().as_str(), "send failed");
+            }
+        }
+        result
+    }
+
+    async fn attempt(&self, url: &str, body: Bytes, number: u32) -> Result<SendResponse, Error> {
+        let span = tracing::debug_span!(
+            "attempt",
+            attempt = number,
+            status = field::Empty,
+            latency_ms = field::Empty
+        );
+        let transport = &self.inner.transport;
+        async move {
+            let started = Instant::now();
+            let answer = transport.post(url, body).await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let span = tracing::Span::current();
+            span.record("latency_ms", latency_ms);
+            let answer = match answer {
+                Ok(answer) => answer,
+                Err(e) => {
+                    tracing::debug!(error = %e, latency_ms, "no answer");
+                    return Err(e);
+                }
+            };
+            span.record("status", answer.status);
+            tracing::debug!(status = answer.status, latency_ms, "answer");
+            classify(
+                answer.status,
+                answer.retry_after.as_deref(),
+                &answer.body,
+                transport.secret(),
+                SystemTime::now(),
+            )
+        }
+        .instrument(span)
+        .await
+    }
+}

@@ -1,0 +1,129 @@
+//! Configuration from the environment: `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
+//! `WASPHERE_WORKSPACE`, `WASPHERE_SESSION`.
+
+use crate::{ClientBuilder, Error};
+
+/// The variable holding the base URL.
+pub const ENV_BASE_URL: &str = "WASPHERE_BASE_URL";
+/// The variable holding the API key.
+pub const ENV_API_KEY: &str = "WASPHERE_API_KEY";
+/// The variable holding the workspace UUID.
+pub const ENV_WORKSPACE: &str = "WASPHERE_WORKSPACE";
+/// The variable holding the default session (optional).
+pub const ENV_SESSION: &str = "WASPHERE_SESSION";
+
+impl ClientBuilder {
+    /// A builder with the settings found in the environment applied (absent or empty
+    /// variables are left unset, so a caller can still set them before
+    /// [`build`](ClientBuilder::build)).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a variable is present but malformed. The error names the
+    /// variable and, except for the key, quotes the value.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Self::new().apply_env(|name| std::env::var(name).ok())
+    }
+
+    /// Applies the variables that `lookup` finds; the seam that tests use instead of
+    /// changing the process environment.
+    pub(crate) fn apply_env(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(url) = get(ENV_BASE_URL) {
+            self = self.base_url(url.trim());
+        }
+        if let Some(key) = get(ENV_API_KEY) {
+            let key = key
+                .trim()
+                .parse()
+                .map_err(|e| Error::Config(format!("{ENV_API_KEY}: {e}")))?;
+            self = self.api_key(key);
+        }
+        if let Some(workspace) = get(ENV_WORKSPACE) {
+            let workspace = workspace
+                .trim()
+                .parse()
+                .map_err(|e| Error::Config(format!("{ENV_WORKSPACE}: {e}")))?;
+            self = self.workspace(workspace);
+        }
+        if let Some(session) = get(ENV_SESSION) {
+            let session = session
+                .trim()
+                .parse()
+                .map_err(|e| Error::Config(format!("{ENV_SESSION}: {e}")))?;
+            self = self.session(session);
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn reads_all_four() {
+        let client = ClientBuilder::new()
+            .apply_env(env(&[
+                (ENV_BASE_URL, "http://127.0.0.1:9/"),
+                (ENV_API_KEY, "wsk_test_env_secret"),
+                (ENV_WORKSPACE, "be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8"),
+                (ENV_SESSION, "my-session"),
+            ]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+        assert_eq!(client.session().unwrap().as_str(), "my-session");
+    }
+
+    #[test]
+    fn session_is_optional_the_rest_is_not() {
+        let b = ClientBuilder::new()
+            .apply_env(env(&[
+                (ENV_BASE_URL, "https://h"),
+                (ENV_API_KEY, "wsk_test_x"),
+                (ENV_WORKSPACE, "be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8"),
+                (ENV_SESSION, ""),
+            ]))
+            .unwrap();
+        assert!(b.build().unwrap().session().is_none());
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_BASE_URL, "https://h")]))
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("WASPHERE_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable_but_not_the_key() {
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_API_KEY, "Bearer wsk_live_oops secret")]))
+            .unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.contains(ENV_API_KEY), "{shown}");
+        assert!(!shown.contains("oops"), "{shown}");
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_WORKSPACE, "nope")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("nope"));
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_SESSION, "a b")]))
+            .unwrap_err();
+        assert!(e.to_string().contains(ENV_SESSION));
+    }
+}

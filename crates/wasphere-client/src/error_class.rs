@@ -1,0 +1,89 @@
+//! Broad classes of errors, stable as numbers for exit codes and the C ABI.
+
+use std::fmt;
+
+/// The broad class of an [`Error`](crate::Error). The numbers are stable: they are the
+/// exit codes of the `wasphere` CLI and the return codes of the C ABI (0 is success).
+///
+/// | class | code | errors |
+/// |---|---|---|
+/// | `Other` | 1 | unexpected statuses (redirects, 405, …), an oversized 4xx answer |
+/// | `Invalid` | 2 | validation, configuration, 400, and 422 (recipient not on WhatsApp or media unreachable: fix the message, not the network) |
+/// | `Auth` | 3 | 401, 403 |
+/// | `NotFound` | 4 | 404 (the session does not exist) |
+/// | `RateLimited` | 5 | 429 that outlasted the retry policy |
+/// | `Server` | 6 | the server refused without processing: session not connected (500), capability not supported (501) |
+/// | `Network` | 7 | connection failures and timeouts before the request was sent |
+/// | `OutcomeUnknown` | 8 | anything after which the message may have been delivered: 502/504, other 5xx, a timeout or broken connection after sending, an unreadable success |
+///
+/// `OutcomeUnknown` wins over `Server` on purpose: for a 502 the fact a script must act on
+/// is that sending again may deliver the message twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum ErrorClass {
+    /// Anything else.
+    Other = 1,
+    /// The message or the configuration is wrong; sending again will not help.
+    Invalid = 2,
+    /// The API key was refused or lacks a permission.
+    Auth = 3,
+    /// The session was not found.
+    NotFound = 4,
+    /// Too many requests.
+    RateLimited = 5,
+    /// The server refused without processing (session not connected, capability missing).
+    Server = 6,
+    /// The request did not leave the machine (connection refused, DNS, connect timeout).
+    Network = 7,
+    /// The message may have been delivered: check before sending it again.
+    OutcomeUnknown = 8,
+}
+
+impl ErrorClass {
+    /// The stable numeric code.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// A short lowercase name (`invalid`, `outcome-unknown`, …) for logs and JSON output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::Other => "other",
+            ErrorClass::Invalid => "invalid",
+            ErrorClass::Auth => "auth",
+            ErrorClass::NotFound => "not-found",
+            ErrorClass::RateLimited => "rate-limited",
+            ErrorClass::Server => "server",
+            ErrorClass::Network => "network",
+            ErrorClass::OutcomeUnknown => "outcome-unknown",
+        }
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable() {
+        let all = [
+            ErrorClass::Other,
+            ErrorClass::Invalid,
+            ErrorClass::Auth,
+            ErrorClass::NotFound,
+            ErrorClass::RateLimited,
+            ErrorClass::Server,
+            ErrorClass::Network,
+            ErrorClass::OutcomeUnknown,
+        ];
+        let codes: Vec<i32> = all.iter().map(|c| c.code()).collect();
+        assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+}

@@ -1,0 +1,207 @@
+//! One HTTP exchange: the POST, and the answer read with a size cap.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use wasphere_types::ApiKey;
+
+use crate::classify::redact;
+use crate::error::status_may_have_delivered;
+use crate::{Error, TimeoutPhase};
+
+/// The largest answer read: 1 MiB. The contract's answers are a few hundred bytes; a larger
+/// one is a misbehaving proxy, and is refused rather than allocated.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// `wasphere-rs/<version>`.
+pub(crate) const USER_AGENT: &str = concat!("wasphere-rs/", env!("CARGO_PKG_VERSION"));
+
+/// An answer as it came: the status, the raw `Retry-After`, the body.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Bytes,
+}
+
+/// A reqwest client with the key in its default headers (marked sensitive, so reqwest and
+/// hyper never print it), connection reuse, no redirects and the configured timeouts.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    /// Kept to scrub the key from anything the server or the stack echoes into an error.
+    key: ApiKey,
+}
+
+/// What the transport needs from the builder.
+pub(crate) struct TransportConfig<'a> {
+    pub(crate) key: &'a ApiKey,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    /// Loopback servers never go through a proxy from the environment.
+    pub(crate) loopback: bool,
+}
+
+impl Transport {
+    pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self, Error> {
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", config.key.expose_secret()))
+            .map_err(|_| {
+                Error::Config("the API key cannot be sent in an HTTP header".to_owned())
+            })?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            // A redirected POST becomes a GET, and would carry the key to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .use_rustls_tls();
+        if config.loopback {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            Error::Config(format!(
+                "could not set up the HTTP client: {}",
+                describe(&e)
+            ))
+        })?;
+        Ok(Transport {
+            http,
+            key: config.key.clone(),
+        })
+    }
+
+    pub(crate) fn secret(&self) -> &str {
+        self.key.expose_secret()
+    }
+
+    /// POSTs `body` to `url` and reads the answer, whatever its status.
+    pub(crate) async fn post(&self, url: &str, body: Bytes) -> Result<Answer, Error> {
+        let mut response = self
+            .http
+            .post(url)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.send_error(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let too_large = Error::ResponseTooLarge {
+            status,
+            limit: MAX_ANSWER_BYTES,
+        };
+        let expected = response.content_length().unwrap_or(0);
+        if expected > MAX_ANSWER_BYTES as u64 {
+            return Err(too_large);
+        }
+        // Chunk by chunk, so an answer without Content-Length is cut off at the cap
+        // instead of being buffered whole.
+        let mut buffer = BytesMut::with_capacity((expected as usize).min(16 * 1024));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if buffer.len() + chunk.len() > MAX_ANSWER_BYTES {
+                        return Err(too_large);
+                    }
+                    buffer.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                // The server refused the request before its body broke: the status says
+                // why, and the part read may say more.
+                Err(_) if !status_may_have_delivered(status) => break,
+                Err(e) => return Err(self.body_error(&e)),
+            }
+        }
+        Ok(Answer {
+            status,
+            retry_after,
+            body: buffer.freeze(),
+        })
+    }
+
+    /// Sorts a failure of the request phase by whether the request may have left the
+    /// machine: connecting failures did not, anything later may have.
+    fn send_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_builder() {
+            return Error::Config(self.scrub(describe(e)));
+        }
+        if e.is_connect() {
+            if e.is_timeout() {
+                return Error::Timeout {
+                    phase: TimeoutPhase::Connect,
+                    may_have_been_delivered: false,
+                };
+            }
+            return Error::Connect {
+                message: self.scrub(describe(e)),
+            };
+        }
+        if e.is_timeout() {
+            return Error::Timeout {
+                phase: TimeoutPhase::Response,
+                may_have_been_delivered: true,
+            };
+        }
+        Error::Interrupted {
+            message: self.scrub(describe(e)),
+        }
+    }
+
+    /// A failure reading the body of a success or a server error: the message may have
+    /// been delivered.
+    fn body_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout {
+                phase: TimeoutPhase::Body,
+                may_have_been_delivered: true,
+            }
+        } else {
+            Error::Interrupted {
+                message: self.scrub(describe(e)),
+            }
+        }
+    }
+
+    fn scrub(&self, text: String) -> String {
+        redact(text, self.secret())
+    }
+}
+
+/// The causes of a reqwest error, without its URL (reqwest's own message is mostly the
+/// URL; the causes say what went wrong: "tcp connect error: Connection refused").
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    if parts.is_empty() {
+        let kind = if e.is_timeout() {
+            "timed out"
+        } else if e.is_connect() {
+            "connection failed"
+        } else if e.is_body() {
+            "the body could not be read"
+        } else {
+            "the request failed"
+        };
+        parts.push(kind.to_owned());
+    }
+    parts.join(": ")
+}
