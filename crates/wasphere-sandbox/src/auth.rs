@@ -1,0 +1,172 @@
+//! The API-key guard: which bearer tokens are keys, what they may do, where.
+
+use std::collections::HashMap;
+
+use axum::http::HeaderValue;
+
+use crate::builder::KeyConfig;
+use crate::rate_limit::{RateLimit, SlidingWindow};
+
+/// The permission a send needs.
+pub(crate) const SEND_PERMISSION: &str = "messages:send";
+
+/// A configured key, with its own rate-limit window.
+#[derive(Debug)]
+pub(crate) struct KeyEntry {
+    /// Safe to log and record: `wsk_test_`.
+    pub(crate) prefix: String,
+    can_send: bool,
+    scope: Option<String>,
+    /// `None` when the limit is off.
+    pub(crate) window: Option<SlidingWindow>,
+}
+
+/// Why the guard refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// 401: no key, not a `Bearer wsk_…` key, or an unknown key.
+    Unauthenticated,
+    /// 403: the key lacks `messages:send`.
+    MissingPermission,
+    /// 403: the key is bound to another session.
+    OtherSession,
+}
+
+/// Every key the sandbox accepts.
+#[derive(Debug)]
+pub(crate) struct KeyTable {
+    keys: HashMap<String, KeyEntry>,
+}
+
+impl KeyTable {
+    pub(crate) fn new(configs: &[KeyConfig], limit: RateLimit) -> Self {
+        let keys = configs
+            .iter()
+            .map(|c| {
+                let entry = KeyEntry {
+                    prefix: safe_prefix(&c.key).to_owned(),
+                    can_send: c.permissions.iter().any(|p| p == SEND_PERMISSION),
+                    scope: c.session_scope.clone(),
+                    window: match limit {
+                        RateLimit::Off => None,
+                        RateLimit::Window { max, window } => Some(SlidingWindow::new(max, window)),
+                    },
+                };
+                (c.key.clone(), entry)
+            })
+            .collect();
+        KeyTable { keys }
+    }
+
+    /// Checks the `Authorization` header of a send to `session`, as the server's guard
+    /// does: first who the caller is (401), then what the key may do (403).
+    pub(crate) fn authorize(
+        &self,
+        header: Option<&HeaderValue>,
+        session: &str,
+    ) -> Result<&KeyEntry, Refusal> {
+        let token = header
+            .and_then(|h| h.to_str().ok())
+            .and_then(bearer_token)
+            .ok_or(Refusal::Unauthenticated)?;
+        // Only `wsk_…` tokens are API keys; anything else would be a dashboard login,
+        // which the sandbox has none of.
+        if !token.starts_with("wsk_") {
+            return Err(Refusal::Unauthenticated);
+        }
+        let entry = self.keys.get(token).ok_or(Refusal::Unauthenticated)?;
+        if !entry.can_send {
+            return Err(Refusal::MissingPermission);
+        }
+        if entry.scope.as_deref().is_some_and(|s| s != session) {
+            return Err(Refusal::OtherSession);
+        }
+        Ok(entry)
+    }
+
+    pub(crate) fn reset_windows(&self) {
+        for entry in self.keys.values() {
+            if let Some(w) = &entry.window {
+                w.reset();
+            }
+        }
+    }
+}
+
+/// The token of `Bearer <token>` (the scheme is case-insensitive, as in passport).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The part of a key that is safe to show: `wsk_` and a short environment word
+/// (`wsk_live_`, `wsk_test_`), or just `wsk_`; nothing of a key without that prefix.
+pub(crate) fn safe_prefix(key: &str) -> &str {
+    let Some(rest) = key.strip_prefix("wsk_") else {
+        return "";
+    };
+    match rest.find('_') {
+        Some(i) if i <= 8 => &key[..4 + i + 1],
+        _ => "wsk_",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> KeyTable {
+        KeyTable::new(
+            &[
+                KeyConfig::new("wsk_test_a"),
+                KeyConfig::new("wsk_test_ro").permissions(&["messages:read"]),
+                KeyConfig::new("wsk_test_scoped").session_scope("support"),
+            ],
+            RateLimit::Off,
+        )
+    }
+
+    fn auth(header: &str, session: &str) -> Result<String, Refusal> {
+        let t = table();
+        let h = HeaderValue::from_str(header).unwrap();
+        t.authorize(Some(&h), session).map(|e| e.prefix.clone())
+    }
+
+    #[test]
+    fn guard_order_and_answers() {
+        assert_eq!(auth("Bearer wsk_test_a", "s"), Ok("wsk_test_".into()));
+        assert_eq!(auth("bearer  wsk_test_a ", "s"), Ok("wsk_test_".into()));
+        assert_eq!(
+            auth("Bearer wsk_test_b", "s"),
+            Err(Refusal::Unauthenticated)
+        );
+        assert_eq!(auth("Basic wsk_test_a", "s"), Err(Refusal::Unauthenticated));
+        assert_eq!(
+            auth("Bearer eyJhbGciOi", "s"),
+            Err(Refusal::Unauthenticated)
+        );
+        assert_eq!(auth("Bearer", "s"), Err(Refusal::Unauthenticated));
+        assert_eq!(
+            auth("Bearer wsk_test_ro", "s"),
+            Err(Refusal::MissingPermission)
+        );
+        assert_eq!(
+            auth("Bearer wsk_test_scoped", "sales"),
+            Err(Refusal::OtherSession)
+        );
+        assert!(auth("Bearer wsk_test_scoped", "support").is_ok());
+        assert_eq!(
+            table().authorize(None, "s").map(|_| ()),
+            Err(Refusal::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn prefixes_never_show_the_secret() {
+        assert_eq!(safe_prefix("wsk_test_sandbox"), "wsk_test_");
+        assert_eq!(safe_prefix("wsk_0123456789abcdef_x"), "wsk_");
+        assert_eq!(safe_prefix("wsk_nounderscore"), "wsk_");
+        assert_eq!(safe_prefix("secret"), "");
+    }
+}

@@ -1,0 +1,263 @@
+//! `Sandbox::builder()`: what the emulated server knows before it starts.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use wasphere_types::webhook::WebhookSecret;
+use wasphere_types::{ApiKey, SessionId, WorkspaceId};
+
+use crate::faults::FaultRule;
+use crate::rate_limit::RateLimit;
+use crate::running::RunningSandbox;
+use crate::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
+
+/// The WaSphere API emulator. Start one with [`Sandbox::builder`].
+#[derive(Debug)]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// A builder with the documented defaults: API key [`DEFAULT_API_KEY`], workspace
+    /// [`DEFAULT_WORKSPACE`], one connected session [`DEFAULT_SESSION`], 60 sends per
+    /// minute per key, on `127.0.0.1` at a free port.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+}
+
+/// An API key the sandbox accepts, with its permissions and optional session scope.
+///
+/// ```
+/// use wasphere_sandbox::KeyConfig;
+/// // A key that may only read: sends get 403.
+/// let read_only = KeyConfig::new("wsk_test_readonly").permissions(&["messages:read"]);
+/// // A key bound to one session: sends to any other get 403.
+/// let scoped = KeyConfig::new("wsk_test_scoped").session_scope("support");
+/// # let _ = (read_only, scoped);
+/// ```
+#[derive(Clone)]
+pub struct KeyConfig {
+    pub(crate) key: String,
+    pub(crate) permissions: Vec<String>,
+    pub(crate) session_scope: Option<String>,
+}
+
+impl KeyConfig {
+    /// A key with the `messages:send` permission, usable on every session. It must start
+    /// with `wsk_` (the server treats other bearer tokens as dashboard logins), or
+    /// [`SandboxBuilder::start`] fails.
+    pub fn new(key: &str) -> Self {
+        KeyConfig {
+            key: key.to_owned(),
+            permissions: vec!["messages:send".to_owned()],
+            session_scope: None,
+        }
+    }
+
+    /// Replaces the key's permissions (sends need `messages:send`).
+    pub fn permissions(mut self, p: &[&str]) -> Self {
+        self.permissions = p.iter().map(|&s| s.to_owned()).collect();
+        self
+    }
+
+    /// Binds the key to one session.
+    pub fn session_scope(mut self, s: &str) -> Self {
+        self.session_scope = Some(s.to_owned());
+        self
+    }
+}
+
+impl std::fmt::Debug for KeyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key is a secret even in a sandbox: people paste real keys into configs.
+        f.debug_struct("KeyConfig")
+            .field("key", &crate::auth::safe_prefix(&self.key))
+            .field("permissions", &self.permissions)
+            .field("session_scope", &self.session_scope)
+            .finish()
+    }
+}
+
+/// Configures and starts a sandbox. Every setting has a default.
+#[derive(Debug)]
+pub struct SandboxBuilder {
+    pub(crate) addr: SocketAddr,
+    pub(crate) workspace: WorkspaceId,
+    /// `(name, connected)`.
+    pub(crate) sessions: Vec<(String, bool)>,
+    pub(crate) keys: Vec<KeyConfig>,
+    pub(crate) rate_limit: RateLimit,
+    pub(crate) webhook: Option<(String, WebhookSecret)>,
+    pub(crate) webhook_retry_delays: Vec<Duration>,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) record_messages: bool,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        SandboxBuilder {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            workspace: default_workspace(),
+            sessions: Vec::new(),
+            keys: Vec::new(),
+            rate_limit: RateLimit::default(),
+            webhook: None,
+            webhook_retry_delays: vec![
+                Duration::from_secs(1),
+                Duration::from_secs(5),
+                Duration::from_secs(30),
+            ],
+            faults: Vec::new(),
+            record_messages: true,
+        }
+    }
+}
+
+/// [`DEFAULT_WORKSPACE`] as a [`WorkspaceId`].
+pub fn default_workspace() -> WorkspaceId {
+    // A constant, checked by a unit test; no input reaches this.
+    DEFAULT_WORKSPACE
+        .parse()
+        .unwrap_or_else(|_| unreachable!("DEFAULT_WORKSPACE is a UUID"))
+}
+
+impl SandboxBuilder {
+    /// Where to listen (default `127.0.0.1:0`, a free port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The workspace id the URL must carry (default [`DEFAULT_WORKSPACE`]).
+    pub fn workspace(mut self, id: WorkspaceId) -> Self {
+        self.workspace = id;
+        self
+    }
+
+    /// Adds a connected session. If no session is added, [`DEFAULT_SESSION`] exists.
+    pub fn session(mut self, name: &str) -> Self {
+        self.sessions.push((name.to_owned(), true));
+        self
+    }
+
+    /// Adds a session that exists but is not connected: sends to it get
+    /// `500 {"error":"Session not connected"}`.
+    pub fn disconnected_session(mut self, name: &str) -> Self {
+        self.sessions.push((name.to_owned(), false));
+        self
+    }
+
+    /// Adds an API key. If none is added, [`DEFAULT_API_KEY`] exists with `messages:send`.
+    pub fn api_key(mut self, key: KeyConfig) -> Self {
+        self.keys.push(key);
+        self
+    }
+
+    /// The rate limit of every key (default 60 per 60 s).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Sends signed webhooks to `url`: `message.sent` for every accepted message, and
+    /// `message.received` for simulated replies.
+    pub fn webhook(mut self, url: impl Into<String>, secret: WebhookSecret) -> Self {
+        self.webhook = Some((url.into(), secret));
+        self
+    }
+
+    /// The waits before each retry of a failed delivery (default 1 s, 5 s, 30 s, as the
+    /// server does; tests scale them down).
+    pub fn webhook_retry_delays(mut self, delays: Vec<Duration>) -> Self {
+        self.webhook_retry_delays = delays;
+        self
+    }
+
+    /// Adds a fault rule in force from the start.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Whether to keep accepted messages for [`RunningSandbox::messages`] (default true;
+    /// long benchmarks may turn it off to keep memory flat).
+    pub fn record_messages(mut self, on: bool) -> Self {
+        self.record_messages = on;
+        self
+    }
+
+    /// Checks the configuration, binds the address and starts serving.
+    ///
+    /// Fails with [`io::ErrorKind::InvalidInput`] for a malformed session name, an API key
+    /// that does not start with `wsk_`, a webhook URL that is not `http(s)://`, or a
+    /// fault rule with an impossible status or probability.
+    pub async fn start(mut self) -> io::Result<RunningSandbox> {
+        if self.sessions.is_empty() {
+            self.sessions.push((DEFAULT_SESSION.to_owned(), true));
+        }
+        if self.keys.is_empty() {
+            self.keys.push(KeyConfig::new(DEFAULT_API_KEY));
+        }
+        for (name, _) in &self.sessions {
+            if !SessionId::is_valid(name) {
+                return Err(invalid(format!(
+                    "session name {name:?} is not a valid session id (1 to 64 of a-z, A-Z, 0-9, _ and -)"
+                )));
+            }
+        }
+        for key in &self.keys {
+            ApiKey::new(key.key.as_str()).map_err(|e| {
+                invalid(format!(
+                    "API key {}: {e}",
+                    crate::auth::safe_prefix(&key.key)
+                ))
+            })?;
+        }
+        if let Some((url, _)) = &self.webhook {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| invalid(format!("webhook URL {url:?}: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(invalid(format!("webhook URL {url:?} is not http or https")));
+            }
+        }
+        for rule in &self.faults {
+            rule.check().map_err(invalid)?;
+        }
+        RunningSandbox::start(self).await
+    }
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_workspace_is_the_documented_one() {
+        assert_eq!(default_workspace().to_string(), DEFAULT_WORKSPACE);
+    }
+
+    #[test]
+    fn key_config_debug_hides_the_key() {
+        let k = KeyConfig::new("wsk_live_supersecretvalue");
+        let shown = format!("{k:?}");
+        assert!(!shown.contains("supersecret"), "{shown}");
+        assert!(shown.contains("wsk_live_"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn refuses_bad_configuration() {
+        for builder in [
+            Sandbox::builder().session("no spaces"),
+            Sandbox::builder().api_key(KeyConfig::new("sk_live_x")),
+            Sandbox::builder().webhook("ftp://x", WebhookSecret::new("s")),
+            Sandbox::builder().fault(FaultRule::next(1, crate::Fault::Status(200))),
+        ] {
+            let err = builder.start().await.unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The send route's answers, byte for byte as the server writes them (contract section 2).
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::json;
+
+/// An answer before it becomes a response, so a fault can inspect and replace it.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) retry_after: Option<u64>,
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+
+impl Answer {
+    fn json(status: u16, value: serde_json::Value) -> Self {
+        Answer {
+            status,
+            content_type: JSON,
+            body: value.to_string().into(),
+            retry_after: None,
+        }
+    }
+
+    /// 201 `{"messageId": "...", "status": "sent"}`.
+    pub(crate) fn created(message_id: &str) -> Self {
+        // Written by hand: this is the hot path of every benchmark.
+        let body = format!(r#"{{"messageId":"{message_id}","status":"sent"}}"#);
+        Answer {
+            status: 201,
+            content_type: JSON,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
+
+    pub(crate) fn unauthorized() -> Self {
+        Self::json(
+            401,
+            json!({"statusCode": 401, "message": "Invalid or expired API key"}),
+        )
+    }
+
+    pub(crate) fn missing_permission() -> Self {
+        Self::json(
+            403,
+            json!({"statusCode": 403, "message": "API key missing required permission: messages:send", "error": "Forbidden"}),
+        )
+    }
+
+    pub(crate) fn other_session() -> Self {
+        Self::json(
+            403,
+            json!({"statusCode": 403, "message": "API key is not allowed to access this session", "error": "Forbidden"}),
+        )
+    }
+
+    pub(crate) fn invalid_session_id() -> Self {
+        Self::json(400, json!({"error": "INVALID_SESSION_ID"}))
+    }
+
+    pub(crate) fn session_not_found() -> Self {
+        Self::json(
+            404,
+            json!({"statusCode": 404, "message": "Session not found"}),
+        )
+    }
+
+    /// What NestJS answers for a route it does not have.
+    pub(crate) fn no_route(method: &str, path: &str) -> Self {
+        Self::json(
+            404,
+            json!({"statusCode": 404, "message": format!("Cannot {method} {path}"), "error": "Not Found"}),
+        )
+    }
+
+    pub(crate) fn too_many_requests(retry_after_secs: u64) -> Self {
+        Answer {
+            retry_after: Some(retry_after_secs),
+            ..Self::json(
+                429,
+                json!({"statusCode": 429, "error": "Too Many Requests", "retryAfter": retry_after_secs}),
+            )
+        }
+    }
+
+    /// Body-parser's answer to a body over its limit.
+    pub(crate) fn payload_too_large() -> Self {
+        Self::json(
+            413,
+            json!({"statusCode": 413, "message": "request entity too large", "error": "Payload Too Large"}),
+        )
+    }
+
+    /// The ValidationPipe's answer: one sentence per failed rule.
+    pub(crate) fn validation_failed(sentences: Vec<String>) -> Self {
+        Self::json(
+            400,
+            json!({"statusCode": 400, "message": sentences, "error": "Bad Request"}),
+        )
+    }
+
+    /// Body-parser's answer to a body that is not JSON: one sentence, not a list.
+    pub(crate) fn invalid_json(detail: &str) -> Self {
+        Self::json(
+            400,
+            json!({"statusCode": 400, "message": detail, "error": "Bad Request"}),
+        )
+    }
+
+    pub(crate) fn not_connected() -> Self {
+        Self::json(500, json!({"error": "Session not connected"}))
+    }
+
+    /// An injected gateway failure.
+    pub(crate) fn gateway_status(status: u16) -> Self {
+        let error = match status {
+            500 => "Internal server error",
+            502 => "Bad Gateway: the WhatsApp gateway did not answer",
+            503 => "Service Unavailable: the WhatsApp gateway is restarting",
+            504 => "Gateway Timeout: the WhatsApp server did not answer in time",
+            _ => "Injected failure",
+        };
+        Self::json(status, json!({"error": error}))
+    }
+
+    /// A proxy's HTML error page, as nginx writes it.
+    pub(crate) fn html_bad_gateway() -> Self {
+        Answer {
+            status: 502,
+            content_type: "text/html",
+            body: bytes::Bytes::from_static(
+                b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+            ),
+            retry_after: None,
+        }
+    }
+
+    /// A success cut off mid-body.
+    pub(crate) fn truncated_created(message_id: &str) -> Self {
+        let full = format!(r#"{{"messageId":"{message_id}","status":"sent"}}"#);
+        let cut = full.len() / 2;
+        Answer {
+            body: bytes::Bytes::copy_from_slice(&full.as_bytes()[..cut]),
+            ..Self::created(message_id)
+        }
+    }
+
+    /// A success padded to exactly `bytes` bytes (a valid JSON object when there is room).
+    pub(crate) fn oversized_created(message_id: &str, bytes: usize) -> Self {
+        let head = format!(r#"{{"messageId":"{message_id}","status":"sent","padding":""#);
+        let tail = "\"}";
+        let mut body = Vec::with_capacity(bytes);
+        if bytes >= head.len() + tail.len() {
+            body.extend_from_slice(head.as_bytes());
+            body.resize(bytes - tail.len(), b'x');
+            body.extend_from_slice(tail.as_bytes());
+        } else {
+            body.resize(bytes, b' ');
+        }
+        Answer {
+            body: body.into(),
+            ..Self::created(message_id)
+        }
+    }
+
+    pub(crate) fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_is_exact_and_json_when_possible() {
+        let a = Answer::oversized_created("3EB0C767D097B7C7A5C1", 5000);
+        assert_eq!(a.body.len(), 5000);
+        let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        assert_eq!(v["status"], "sent");
+        assert_eq!(Answer::oversized_created("X", 3).body.len(), 3);
+    }
+
+    #[test]
+    fn truncated_is_not_json() {
+        let a = Answer::truncated_created("3EB0C767D097B7C7A5C1");
+        assert!(serde_json::from_slice::<serde_json::Value>(&a.body).is_err());
+        assert_eq!(a.status, 201);
+    }
+}

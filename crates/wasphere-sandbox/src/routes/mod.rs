@@ -1,0 +1,46 @@
+//! The HTTP routes: the API's one endpoint, and the sandbox's own `/__sandbox/…` routes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub(crate) mod answers;
+mod introspection;
+mod send;
+mod simulate;
+
+pub(crate) use send::MAX_BODY_BYTES;
+
+/// The send route's path, in axum's syntax.
+const SEND_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{type}";
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(SEND_PATH, post(send::send).fallback(no_route))
+        .route(
+            "/__sandbox/messages",
+            get(introspection::list_messages).delete(introspection::clear_messages),
+        )
+        .route("/__sandbox/stats", get(introspection::stats))
+        .route(
+            "/__sandbox/faults",
+            post(introspection::add_fault).delete(introspection::clear_faults),
+        )
+        .route("/__sandbox/webhooks", get(introspection::deliveries))
+        .route("/__sandbox/simulate/reply", post(simulate::reply))
+        .fallback(no_route)
+        // The send route reads its body itself, after the guard, with its own 16 MiB cap.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// NestJS's 404 for a route it does not have.
+async fn no_route(method: Method, uri: Uri) -> Response {
+    answers::Answer::no_route(method.as_str(), uri.path()).into_response()
+}

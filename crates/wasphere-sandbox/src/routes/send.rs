@@ -1,0 +1,256 @@
+//! `POST /workspaces/{workspaceId}/proxy/api/sessions/{sessionId}/messages/{type}`.
+//!
+//! Checks run in the order of the NestJS server's request pipeline: the API-key guard
+//! (401, then 403 for the permission, then 403 for the session scope), the rate limit
+//! (429, counted per key once the guard has passed), the session id's format (400
+//! `INVALID_SESSION_ID`), the workspace and session (404), the type slug (404), the body
+//! (413 when over 16 MiB, 400 when invalid), whether the session is connected (500),
+//! and finally 201. Faults are drawn after the path checks and before the body.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::Response;
+use rand::Rng;
+use serde_json::json;
+use wasphere_types::{Message, MessageType, Rule, SessionId, WorkspaceId};
+
+use crate::auth::Refusal;
+use crate::faults::Fault;
+use crate::rate_limit::Admission;
+use crate::records::RecordedMessage;
+use crate::routes::answers::Answer;
+use crate::server::ConnectionControl;
+use crate::state::{AppState, SentInteractive};
+use crate::webhook_delivery::OutgoingEvent;
+
+/// The largest body read: above the 10 MiB of a data-URI `url`, so every valid body fits.
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a handler waits for its connection to be dropped before answering after all
+/// (only reachable if the connection task is already gone).
+const DROP_FALLBACK: std::time::Duration = std::time::Duration::from_secs(30);
+
+pub(crate) async fn send(
+    State(state): State<Arc<AppState>>,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+    control: Option<Extension<ConnectionControl>>,
+    body: Body,
+) -> Response {
+    state.records.request_seen();
+    let (answer, fault) = process(&state, path, &uri, &headers, body).await;
+    let answer = match fault {
+        None => answer,
+        Some(Fault::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            answer
+        }
+        Some(Fault::DropConnection) => {
+            if let Some(Extension(control)) = control {
+                control.drop_connection();
+                // The connection task drops this future with the socket; the wait only
+                // ends if it cannot, and then the real answer goes out.
+                tokio::time::sleep(DROP_FALLBACK).await;
+            }
+            answer
+        }
+        Some(Fault::Status(code)) => Answer::gateway_status(code),
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            Answer::too_many_requests(retry_after_secs.max(1))
+        }
+        Some(Fault::MalformedJson) => Answer::truncated_created(&new_message_id()),
+        Some(Fault::HtmlError) => Answer::html_bad_gateway(),
+        Some(Fault::OversizedBody { bytes }) => Answer::oversized_created(&new_message_id(), bytes),
+    };
+    state.records.answered(answer.status);
+    answer.into_response()
+}
+
+/// Handles the request as the server would, and says which fault (if any) then replaces
+/// or delays the answer.
+async fn process(
+    state: &AppState,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> (Answer, Option<Fault>) {
+    // A path that does not decode (bad percent-encoding) is a malformed session id; the
+    // guard still runs first, with no session a scoped key could match.
+    let (workspace, session, slug) = match path {
+        Ok(Path(parts)) => parts,
+        Err(_) => (String::new(), String::new(), String::new()),
+    };
+
+    let key = match state
+        .keys
+        .authorize(headers.get(header::AUTHORIZATION), &session)
+    {
+        Ok(key) => key,
+        Err(Refusal::Unauthenticated) => return (Answer::unauthorized(), None),
+        Err(Refusal::MissingPermission) => return (Answer::missing_permission(), None),
+        Err(Refusal::OtherSession) => return (Answer::other_session(), None),
+    };
+
+    let mut admitted_at = None;
+    if let Some(window) = &key.window {
+        match window.admit(Instant::now()) {
+            Admission::Admitted(at) => admitted_at = Some(at),
+            Admission::Full { retry_after_secs } => {
+                return (Answer::too_many_requests(retry_after_secs), None);
+            }
+        }
+    }
+
+    if !SessionId::is_valid(&session) {
+        return (Answer::invalid_session_id(), None);
+    }
+    let workspace_matches = workspace
+        .parse::<WorkspaceId>()
+        .is_ok_and(|w| w == state.workspace);
+    let Some(&connected) = state.sessions.get(&session).filter(|_| workspace_matches) else {
+        return (Answer::session_not_found(), None);
+    };
+    let Ok(message_type) = slug.parse::<MessageType>() else {
+        return (Answer::no_route("POST", uri.path()), None);
+    };
+
+    let fault = state.faults.draw();
+    if let Some(Fault::RateLimited { .. }) = fault {
+        // An injected 429 answers before anything is done, and uses up no real capacity.
+        if let (Some(window), Some(at)) = (&key.window, admitted_at) {
+            window.refund(at);
+        }
+        return (Answer::too_many_requests(1), fault);
+    }
+
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (Answer::payload_too_large(), fault),
+    };
+    let message = match Message::parse(message_type, &bytes) {
+        Ok(message) => message,
+        Err(err) => {
+            if let Some(v) = err.violations.first()
+                && let Rule::InvalidJson { detail } = &v.rule
+            {
+                return (Answer::invalid_json(detail), fault);
+            }
+            return (rejected(&err), fault);
+        }
+    };
+    if let Err(err) = message.validate()
+        && err.server_would_reject()
+    {
+        return (rejected(&err), fault);
+    }
+    if !connected {
+        return (Answer::not_connected(), fault);
+    }
+
+    let message_id = new_message_id();
+    accept(
+        state,
+        AcceptedSend {
+            message,
+            message_type,
+            session,
+            key_prefix: &key.prefix,
+            bytes: &bytes,
+            message_id: &message_id,
+            fault: fault.as_ref().map(Fault::name),
+        },
+    );
+    (Answer::created(&message_id), fault)
+}
+
+fn rejected(err: &wasphere_types::ValidationError) -> Answer {
+    Answer::validation_failed(err.server_side().map(|v| v.server_sentence()).collect())
+}
+
+struct AcceptedSend<'a> {
+    message: Message,
+    message_type: MessageType,
+    session: String,
+    key_prefix: &'a str,
+    bytes: &'a [u8],
+    message_id: &'a str,
+    fault: Option<String>,
+}
+
+/// Records the message, keeps interactive ones for simulated replies, and queues the
+/// `message.sent` webhook.
+fn accept(state: &AppState, sent: AcceptedSend<'_>) {
+    let now = SystemTime::now();
+    if let Some(outbox) = &state.outbox {
+        outbox.queue(OutgoingEvent {
+            event: "message.sent",
+            session: sent.session.clone(),
+            message_id: sent.message_id.to_owned(),
+            data: json!({
+                "messageId": sent.message_id,
+                "to": sent.message.to(),
+                "type": sent.message_type.as_str(),
+                "status": "sent",
+                "timestamp": now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            }),
+        });
+    }
+    if matches!(
+        sent.message_type,
+        MessageType::Buttons | MessageType::List | MessageType::Poll
+    ) {
+        state
+            .interactive
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                sent.message_id.to_owned(),
+                SentInteractive {
+                    session: sent.session.clone(),
+                    message: sent.message,
+                },
+            );
+    }
+    if state.records.record_messages {
+        state.records.push_message(RecordedMessage {
+            message_type: sent.message_type,
+            session: sent.session,
+            key_prefix: sent.key_prefix.to_owned(),
+            body: serde_json::from_slice(sent.bytes).unwrap_or(serde_json::Value::Null),
+            message_id: sent.message_id.to_owned(),
+            received_at: now,
+            fault: sent.fault,
+        });
+    }
+}
+
+/// 20 upper-case hex characters, like WhatsApp's message ids.
+pub(crate) fn new_message_id() -> String {
+    // 80 random bits: the top of a u128.
+    format!("{:020X}", rand::rng().random::<u128>() >> 48)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_are_20_upper_hex() {
+        for _ in 0..100 {
+            let id = new_message_id();
+            assert_eq!(id.len(), 20, "{id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+            );
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The state every route shares.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use wasphere_types::{Message, WorkspaceId};
+
+use crate::auth::KeyTable;
+use crate::faults::FaultPlan;
+use crate::records::Records;
+use crate::webhook_delivery::Outbox;
+
+/// An accepted interactive message (buttons, list, poll), kept so a simulated reply can
+/// name what was tapped. Kept even when recording is off: they are few and small.
+#[derive(Debug, Clone)]
+pub(crate) struct SentInteractive {
+    pub(crate) session: String,
+    pub(crate) message: Message,
+}
+
+/// Everything the routes read and update.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub(crate) workspace: WorkspaceId,
+    /// Session name → connected.
+    pub(crate) sessions: HashMap<String, bool>,
+    pub(crate) keys: KeyTable,
+    pub(crate) faults: FaultPlan,
+    pub(crate) records: Arc<Records>,
+    pub(crate) outbox: Option<Outbox>,
+    pub(crate) interactive: Mutex<HashMap<String, SentInteractive>>,
+}
+
+impl AppState {
+    /// Forgets messages, counters and deliveries (not faults, keys or rate-limit windows).
+    pub(crate) fn clear(&self) {
+        self.records.clear();
+        self.interactive
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
