@@ -1,3 +1,105 @@
-//! The `wasphere` command (being written: see the CLI issue).
+//! `wasphere`: send WhatsApp messages through the WaSphere API from a shell, validate
+//! payloads offline, print JSON Schemas, verify and receive webhooks, and run the local
+//! sandbox. `wasphere demo` shows all of it working offline.
+//!
+//! Exit codes are part of the interface (see `wasphere --help` and the README): 0 ok,
+//! 2 usage or validation, 3 auth, 4 not found, 5 rate limited, 6 server, 7 network,
+//! 8 outcome unknown.
+//!
+//! Startup is kept lean: arguments are parsed before anything else happens, and only
+//! the commands that talk to a network start an async runtime.
 
-fn main() {}
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod cli;
+mod client_failure;
+mod commands;
+mod compose;
+mod exit;
+mod input;
+mod mimetype;
+mod output;
+mod profile_store;
+mod secret_source;
+mod settings;
+mod shutdown;
+mod webhook_receiver;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::{Cli, OutputFormat};
+use crate::exit::{Exit, Failure};
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    if cli.verbose {
+        init_logging();
+    }
+    let out = Output::new(cli.output);
+    match commands::run(cli, &matches, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            out.failure(&failure);
+            failure.exit.into()
+        }
+    }
+}
+
+/// clap's own errors: help and version exit 0; usage errors exit 2, as JSON on stderr
+/// when `--output json` was asked for (parsing failed, so it is looked for by hand).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) || !wants_json() {
+        // clap prints with colour on a terminal and exits 0 for help, 2 otherwise.
+        e.exit();
+    }
+    let message = e.kind().as_str().map_or_else(
+        || e.render().to_string(),
+        |kind| {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or(kind);
+            first.trim_start_matches("error: ").to_owned()
+        },
+    );
+    let out = Output::new(OutputFormat::Json);
+    out.failure(&Failure::invalid(message).hint("run with --help for usage"));
+    Exit::Invalid.into()
+}
+
+fn wants_json() -> bool {
+    if std::env::var("WASPHERE_OUTPUT").is_ok_and(|v| v == "json") {
+        return true;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--output=json"
+            || a == "-ojson"
+            || ((a == "--output" || a == "-o") && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
+}
+
+/// `--verbose`: the libraries' `tracing` events on stderr (`WASPHERE_LOG` refines the
+/// filter). Set up only when asked, so plain runs pay nothing for it.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("WASPHERE_LOG").unwrap_or_else(|_| {
+        EnvFilter::new("wasphere=debug,wasphere_client=debug,wasphere_sandbox=info")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,102 @@
+//! A client error as the CLI reports it: the exit code of its class, the server's own
+//! words, and what to do next.
+
+use wasphere_client::{Error, ErrorClass};
+
+use crate::exit::{Exit, Failure};
+
+/// The exit code of an error class; the numbers are the same by design.
+pub(crate) fn exit_of(class: ErrorClass) -> Exit {
+    match class {
+        ErrorClass::Invalid => Exit::Invalid,
+        ErrorClass::Auth => Exit::Auth,
+        ErrorClass::NotFound => Exit::NotFound,
+        ErrorClass::RateLimited => Exit::RateLimited,
+        ErrorClass::Server => Exit::Server,
+        ErrorClass::Network => Exit::Network,
+        ErrorClass::OutcomeUnknown => Exit::OutcomeUnknown,
+        ErrorClass::Other => Exit::Other,
+    }
+}
+
+/// Describes a failed send.
+pub(crate) fn from_client(err: Error) -> Failure {
+    let class = err.class();
+    if let Error::Validation(v) = err {
+        return Failure::validation("the message", v);
+    }
+    let mut f = Failure::new(exit_of(class), err.to_string());
+    if let Some(status) = err.status() {
+        f = f.detail("status", status);
+    }
+    let messages = err.server_messages();
+    if !messages.is_empty() {
+        f = f.detail("serverMessages", messages);
+    }
+    if let Some(wait) = err.retry_after() {
+        f = f.detail("retryAfterSeconds", wait.as_secs_f64().ceil() as u64);
+    }
+    f = f.detail("mayHaveBeenDelivered", err.may_have_been_delivered());
+    let hint = match class {
+        ErrorClass::Auth => Some(
+            "check the API key (--api-key-file, WASPHERE_API_KEY or `wasphere config set api-key`) and that it may send with this session (messages:send)".to_owned(),
+        ),
+        ErrorClass::NotFound => {
+            Some("check the workspace and session: the session must exist in this workspace".to_owned())
+        }
+        ErrorClass::RateLimited => Some(match err.retry_after() {
+            Some(wait) => format!(
+                "the key is over its rate limit; try again in {} s (--max-wait sets how long to wait before giving up)",
+                wait.as_secs_f64().ceil() as u64
+            ),
+            None => "the key is over its rate limit; try again later".to_owned(),
+        }),
+        ErrorClass::Server => Some(
+            "nothing was sent: if the session is not connected, reconnect it from the dashboard".to_owned(),
+        ),
+        ErrorClass::Network => Some(
+            "nothing was sent, so it is safe to try again; check the base URL and your connection".to_owned(),
+        ),
+        ErrorClass::OutcomeUnknown => Some(
+            "the message may have been sent: check before sending it again, or the recipient may get it twice".to_owned(),
+        ),
+        ErrorClass::Invalid | ErrorClass::Other => None,
+    };
+    match hint {
+        Some(h) => f.hint(h),
+        None => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_keeps_its_number() {
+        for class in [
+            ErrorClass::Other,
+            ErrorClass::Invalid,
+            ErrorClass::Auth,
+            ErrorClass::NotFound,
+            ErrorClass::RateLimited,
+            ErrorClass::Server,
+            ErrorClass::Network,
+            ErrorClass::OutcomeUnknown,
+        ] {
+            assert_eq!(i32::from(exit_of(class).code()), class.code(), "{class}");
+        }
+    }
+
+    #[test]
+    fn outcome_unknown_says_not_to_resend_blindly() {
+        let f = from_client(Error::Gateway {
+            status: 502,
+            messages: vec!["bad gateway".into()],
+        });
+        assert_eq!(f.exit, Exit::OutcomeUnknown);
+        assert_eq!(f.details["status"], 502);
+        assert_eq!(f.details["mayHaveBeenDelivered"], true);
+        assert!(f.hint.unwrap().contains("may have been sent"));
+    }
+}

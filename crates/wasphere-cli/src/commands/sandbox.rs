@@ -1,0 +1,81 @@
+//! `wasphere sandbox`: the local WaSphere emulator, in the foreground.
+
+use std::io::ErrorKind;
+
+use wasphere_sandbox::{
+    DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, RateLimit, Sandbox,
+};
+use wasphere_types::webhook::WebhookSecret;
+
+use crate::cli::SandboxArgs;
+use crate::exit::Failure;
+use crate::output::Output;
+use crate::shutdown;
+
+/// Runs until Ctrl-C or SIGTERM. The first stdout line is `listening on http://ADDR`.
+pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
+    let rate_limit = RateLimit::parse(&args.rate_limit)
+        .map_err(|e| Failure::invalid(format!("--rate-limit: {e}")))?;
+    let mut builder = Sandbox::builder().addr(args.addr).rate_limit(rate_limit);
+    let mut sessions = Vec::new();
+    for spec in &args.sessions {
+        let (name, connected) = match spec.split_once(':') {
+            None => (spec.as_str(), true),
+            Some((name, "disconnected")) => (name, false),
+            Some((_, state)) => {
+                return Err(Failure::invalid(format!(
+                    "--session {spec:?}: unknown state {state:?}; write NAME or NAME:disconnected"
+                )));
+            }
+        };
+        builder = if connected {
+            builder.session(name)
+        } else {
+            builder.disconnected_session(name)
+        };
+        sessions.push(spec.clone());
+    }
+    if sessions.is_empty() {
+        sessions.push(DEFAULT_SESSION.to_owned());
+    }
+    if let Some(key) = &args.api_key {
+        builder = builder.api_key(KeyConfig::new(key));
+    }
+    if let (Some(url), Some(var)) = (&args.webhook_url, &args.webhook_secret_env) {
+        let secret = std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Failure::invalid(format!(
+                    "the environment variable {var} (named by --webhook-secret-env) is not set or empty"
+                ))
+            })?;
+        builder = builder.webhook(url.clone(), WebhookSecret::new(secret.as_encoded_bytes()));
+    }
+
+    super::runtime(true)?.block_on(async {
+        let running = builder.start().await.map_err(|e| match e.kind() {
+            ErrorKind::InvalidInput => Failure::invalid(e.to_string()),
+            _ => Failure::other(format!("cannot start the sandbox on {}: {e}", args.addr)),
+        })?;
+        // Scripts read this first line to learn the port: keep it first and flushed.
+        out.line(&format!("listening on {}", running.base_url()));
+        let key_hint = match &args.api_key {
+            None => format!("WASPHERE_API_KEY={DEFAULT_API_KEY}"),
+            // The key given is the user's: never echo it.
+            Some(_) => "WASPHERE_API_KEY=<the --api-key you gave>".to_owned(),
+        };
+        out.status(&format!(
+            "use: WASPHERE_BASE_URL={} {key_hint} WASPHERE_WORKSPACE={DEFAULT_WORKSPACE} WASPHERE_SESSION={}",
+            running.base_url(),
+            sessions[0].split(':').next().unwrap_or(DEFAULT_SESSION),
+        ));
+        out.status(&format!(
+            "sessions: {}; rate limit: {}; Ctrl-C to stop",
+            sessions.join(", "),
+            args.rate_limit
+        ));
+        shutdown::signal().await;
+        running.shutdown().await;
+        Ok(())
+    })
+}
