@@ -159,10 +159,26 @@ impl Message {
 
 fn parse_payload<T: DeserializeOwned>(body: &[u8]) -> Result<T, ValidationError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(describe)?;
+    let value = match serde_path_to_error::deserialize(&mut de) {
+        Ok(value) => value,
+        Err(e) if e.inner().to_string().starts_with("duplicate field ") => {
+            return parse_keeping_last_duplicate(body);
+        }
+        Err(e) => return Err(describe(e)),
+    };
     de.end()
         .map_err(|e| single(String::new(), invalid_json(&e)))?;
     Ok(value)
+}
+
+/// The server reads bodies with `JSON.parse`, which keeps the last of repeated keys,
+/// where serde's derived structs refuse them. A `serde_json::Value` keeps the last one
+/// too, so going through it accepts what the server accepts. Only repeated keys take
+/// this slower path.
+fn parse_keeping_last_duplicate<T: DeserializeOwned>(body: &[u8]) -> Result<T, ValidationError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| single(String::new(), invalid_json(&e)))?;
+    serde_path_to_error::deserialize(value).map_err(describe)
 }
 
 fn single(path: String, rule: Rule) -> ValidationError {
@@ -239,9 +255,8 @@ fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationErr
             Rule::Required,
         );
     }
-    if message.starts_with("invalid type: null") {
-        return single(path, Rule::Required);
-    }
+    // Checked before `null` below: a body that is `null` is not a JSON object, whereas
+    // a field that is `null` is a missing field.
     if path.is_empty()
         && (message.starts_with("invalid type: ") || message.starts_with("invalid length"))
     {
@@ -251,6 +266,9 @@ fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationErr
                 detail: "the body must be a JSON object".to_owned(),
             },
         );
+    }
+    if message.starts_with("invalid type: null") {
+        return single(path, Rule::Required);
     }
     let expected = message
         .rsplit_once("expected ")
@@ -335,12 +353,45 @@ mod tests {
             "",
             "{",
             "[]",
+            "null",
             "42",
             "{\"to\":\"1\",\"text\":\"a\"} trailing",
         ] {
             let v = first(MessageType::Text, body);
             assert!(matches!(v.rule, Rule::InvalidJson { .. }), "{body}: {v:?}");
         }
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_like_json_parse() {
+        let m = Message::parse(
+            MessageType::Text,
+            br#"{"to":"1","to":"923001234567","text":"hi"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.to(), "923001234567");
+        let m = Message::parse(
+            MessageType::Buttons,
+            br#"{"to":"923001234567","text":"t","footer":"f","buttons":[{"id":"a","id":"b","text":"B"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            Buttons::new("923001234567", "t", "f")
+                .button("b", "B")
+                .into()
+        );
+        // The last one counts even when it is the wrong one.
+        let v = first(
+            MessageType::Text,
+            r#"{"to":"923001234567","text":"hi","text":null}"#,
+        );
+        assert_eq!((v.path.as_str(), &v.rule), ("text", &Rule::Required));
+        let v = first(
+            MessageType::Text,
+            r#"{"to":"923001234567","text":"hi","extra":1,"extra":2}"#,
+        );
+        assert_eq!((v.path.as_str(), &v.rule), ("extra", &Rule::UnknownField));
     }
 
     #[test]

@@ -232,6 +232,10 @@ fn cases() -> Vec<Case> {
         // --- not a JSON object -----------------------------------------------------------
         raw("text", "").rejected("", invalid_json()),
         raw("text", "[]").rejected("", invalid_json()),
+        raw("text", "null").rejected("", invalid_json()),
+        // Repeated keys: the last one counts, as with the server's JSON.parse.
+        raw("text", r#"{"to":"+92 300","to":"923001234567","text":"hi"}"#).accepted(),
+        raw("text", r#"{"to":"923001234567","text":"hi","text":""}"#).rejected("text", Rule::NotEmpty),
         raw("text", r#"{"to":"923001234567","text":"hi",}"#).rejected("", invalid_json()),
         raw("text", r#"{"to":"923001234567","text":"hi"} {}"#).rejected("", invalid_json()),
     ]
