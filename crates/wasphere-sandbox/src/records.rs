@@ -163,12 +163,12 @@ mod slug {
     }
 }
 
-/// `SystemTime` as RFC 3339 with milliseconds.
+/// `SystemTime` as RFC 3339 with nanoseconds, so it round-trips exactly.
 mod rfc3339 {
     use super::*;
 
     pub(super) fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&humantime::format_rfc3339_millis(*t))
+        s.collect_str(&humantime::format_rfc3339_nanos(*t))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(json["type"], "view-once");
         assert_eq!(json["keyPrefix"], "wsk_test_");
         assert_eq!(json["messageId"], "3EB0C767D097B7C7A5C1");
-        assert_eq!(json["receivedAt"], "2026-11-24T07:00:00.123Z");
+        assert_eq!(json["receivedAt"], "2026-11-24T07:00:00.123000000Z");
         assert!(json.get("fault").is_none());
         let back: RecordedMessage = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
