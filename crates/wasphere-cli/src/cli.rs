@@ -39,23 +39,31 @@ Examples:
     max_term_width = 100
 )]
 pub(crate) struct Cli {
-    /// How to print results: `human`, or `json` (the response as JSON on stdout, errors as JSON on stderr).
+    /// `human`, or `json`: results as JSON on stdout, errors as JSON on stderr.
     #[arg(
         long,
         short = 'o',
         global = true,
         value_enum,
         default_value_t = OutputFormat::Human,
-        env = "WASPHERE_OUTPUT"
+        env = "WASPHERE_OUTPUT",
+        hide_possible_values = true,
+        help_heading = "Global options"
     )]
     pub(crate) output: OutputFormat,
 
     /// The configuration profile to use (see `wasphere config`).
-    #[arg(long, global = true, env = "WASPHERE_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "WASPHERE_PROFILE",
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
     pub(crate) profile: Option<String>,
 
     /// Log what happens (requests, retries, rate limiting) to stderr. The API key is never logged.
-    #[arg(long, short = 'v', global = true)]
+    #[arg(long, short = 'v', global = true, help_heading = "Global options")]
     pub(crate) verbose: bool,
 
     #[command(subcommand)]
@@ -87,13 +95,13 @@ pub(crate) enum Command {
     #[command(after_help = SANDBOX_EXAMPLES)]
     Sandbox(SandboxArgs),
     /// Verify webhook deliveries, or receive them locally.
-    #[command(subcommand)]
+    #[command(subcommand, disable_help_subcommand = true)]
     Webhook(WebhookCommand),
     /// Send all 14 types to an embedded sandbox and receive a button and a list reply.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
     /// Read and change saved settings (base URL, API key, workspace, session), per profile.
-    #[command(subcommand)]
+    #[command(subcommand, disable_help_subcommand = true)]
     Config(ConfigCommand),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
@@ -120,13 +128,19 @@ pub(crate) struct SendArgs {
 
 /// The message type to send, with its fields as flags.
 #[derive(Debug, Subcommand)]
-#[command(subcommand_value_name = "TYPE", subcommand_help_heading = "Types")]
+#[command(
+    subcommand_value_name = "TYPE",
+    subcommand_help_heading = "Types",
+    disable_help_subcommand = true
+)]
 pub(crate) enum SendMessage {
     /// A text message (WhatsApp formatting: *bold*, _italic_, ~strike~, `mono`).
     #[command(
         after_help = "Example:\n  wasphere send text --to 923001234567 --text 'Your order *#1234* has shipped'"
     )]
     Text {
+        #[command(flatten)]
+        common: SendCommon,
         /// The text, 1 to 65536 characters.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         text: Option<String>,
@@ -134,7 +148,7 @@ pub(crate) enum SendMessage {
         #[arg(long, value_name = "MESSAGE_ID", conflicts_with = "json")]
         quoted_id: Option<String>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An image with an optional caption.
     #[command(
@@ -142,9 +156,11 @@ pub(crate) enum SendMessage {
     )]
     Image {
         #[command(flatten)]
+        common: SendCommon,
+        #[command(flatten)]
         media: CaptionedMedia,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A video with an optional caption.
     #[command(
@@ -152,15 +168,19 @@ pub(crate) enum SendMessage {
     )]
     Video {
         #[command(flatten)]
+        common: SendCommon,
+        #[command(flatten)]
         media: CaptionedMedia,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An audio file, or a voice note with --voice-note.
     #[command(
         after_help = "Example:\n  wasphere send audio --to 923001234567 --url https://yourcdn.com/greeting.ogg --voice-note"
     )]
     Audio {
+        #[command(flatten)]
+        common: SendCommon,
         /// The audio: an https URL or a base64 data URI.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         url: Option<String>,
@@ -168,13 +188,15 @@ pub(crate) enum SendMessage {
         #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", conflicts_with = "json")]
         voice_note: Option<bool>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// Any file as a document attachment.
     #[command(
         after_help = "Example:\n  wasphere send document --to 923001234567 --url https://yourcdn.com/invoice.pdf --file-name invoice.pdf\n  (--mimetype is inferred from the file name's extension when omitted)"
     )]
     Document {
+        #[command(flatten)]
+        common: SendCommon,
         /// The file: an https URL or a base64 data URI.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         url: Option<String>,
@@ -185,7 +207,7 @@ pub(crate) enum SendMessage {
         #[arg(long, conflicts_with = "json")]
         mimetype: Option<String>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An MP4 that plays as a looping GIF.
     #[command(
@@ -193,26 +215,32 @@ pub(crate) enum SendMessage {
     )]
     Gif {
         #[command(flatten)]
+        common: SendCommon,
+        #[command(flatten)]
         media: CaptionedMedia,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A PNG or JPG, converted to a WebP sticker by the server.
     #[command(
         after_help = "Example:\n  wasphere send sticker --to 923001234567 --url https://yourcdn.com/thumbs-up.png"
     )]
     Sticker {
+        #[command(flatten)]
+        common: SendCommon,
         /// The image: an https URL or a base64 data URI (PNG or JPG).
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         url: Option<String>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A map pin.
     #[command(
         after_help = "Example:\n  wasphere send location --to 923001234567 --latitude 33.6844 --longitude 73.0479 --name Islamabad"
     )]
     Location {
+        #[command(flatten)]
+        common: SendCommon,
         /// Latitude, -90 to 90.
         #[arg(
             long,
@@ -236,13 +264,15 @@ pub(crate) enum SendMessage {
         #[arg(long, conflicts_with = "json")]
         address: Option<String>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A contact card.
     #[command(
         after_help = "Example:\n  wasphere send contact --to 923001234567 --display-name 'John Doe' --phone-number +923001234567"
     )]
     Contact {
+        #[command(flatten)]
+        common: SendCommon,
         /// The contact's name, 1 to 100 Latin letters, digits, spaces and ' + - ( ) . ,
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         display_name: Option<String>,
@@ -250,13 +280,15 @@ pub(crate) enum SendMessage {
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         phone_number: Option<String>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A poll with 2 to 12 options.
     #[command(
         after_help = "Example:\n  wasphere send poll --to 923001234567 --name 'Lunch?' --option Pizza --option Sushi --option Salad"
     )]
     Poll {
+        #[command(flatten)]
+        common: SendCommon,
         /// The question, 1 to 255 characters.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         name: Option<String>,
@@ -267,13 +299,15 @@ pub(crate) enum SendMessage {
         #[arg(long, value_name = "N", conflicts_with = "json")]
         selectable_count: Option<i64>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// A message with 1 to 3 reply buttons; taps come back as message.received webhooks.
     #[command(
         after_help = "Example:\n  wasphere send buttons --to 923001234567 --text 'Choose:' --footer WaSphere \\\n      --button 'btn1=Option A' --button 'btn2=Option B'"
     )]
     Buttons {
+        #[command(flatten)]
+        common: SendCommon,
         /// The message body, 1 to 1024 characters.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         text: Option<String>,
@@ -284,13 +318,15 @@ pub(crate) enum SendMessage {
         #[arg(long = "button", value_name = "ID=TEXT", value_parser = parse_button, conflicts_with = "json")]
         buttons: Vec<ButtonSpec>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An interactive list: sections of rows; picks come back as message.received webhooks.
     #[command(
-        after_help = "Example:\n  wasphere send list --to 923001234567 --title 'Choose your plan' --text 'Select below:' \\\n      --button-text 'View Options' --section Plans --row 'free=Free=Basic' --row 'pro=Pro=Full access'\n\nEach --row belongs to the --section before it."
+        after_help = "Example:\n  wasphere send list --to 923001234567 --title 'Choose your plan' --text 'Select below:' \\\n      --button-text 'View Options' --section Plans \\\n      --row 'free=Free=Basic' --row 'pro=Pro=Full access'\n\nEach --row belongs to the --section before it."
     )]
     List {
+        #[command(flatten)]
+        common: SendCommon,
         /// The title, 1 to 60 characters (required).
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         title: Option<String>,
@@ -307,7 +343,7 @@ pub(crate) enum SendMessage {
         #[arg(long = "row", value_name = "ID=TITLE[=DESCRIPTION]", value_parser = parse_row, conflicts_with = "json")]
         rows: Vec<RowSpec>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An image that disappears after one view.
     #[command(
@@ -315,15 +351,19 @@ pub(crate) enum SendMessage {
     )]
     ViewOnce {
         #[command(flatten)]
+        common: SendCommon,
+        #[command(flatten)]
         media: CaptionedMedia,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
     /// An emoji reaction to an earlier message (--emoji '' removes it).
     #[command(
         after_help = "Example:\n  wasphere send reaction --to 923001234567 --message-id 3EB0C767D097B7C7A5C1 --emoji 👍"
     )]
     Reaction {
+        #[command(flatten)]
+        common: SendCommon,
         /// The id of the message to react to.
         #[arg(long, required_unless_present = "json", conflicts_with = "json")]
         message_id: Option<String>,
@@ -334,7 +374,7 @@ pub(crate) enum SendMessage {
         #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", conflicts_with = "json")]
         from_me: Option<bool>,
         #[command(flatten)]
-        common: SendCommon,
+        connection: ConnectionArgs,
     },
 }
 
@@ -364,8 +404,6 @@ pub(crate) struct SendCommon {
     /// Skip this tool's checks and let the server judge the body.
     #[arg(long)]
     pub(crate) no_validate: bool,
-    #[command(flatten)]
-    pub(crate) connection: ConnectionArgs,
 }
 
 /// Where to send, and with which key.

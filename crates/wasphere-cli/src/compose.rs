@@ -6,28 +6,56 @@ use wasphere_types::{
     MessageType, Poll, Reaction, Sticker, Text, Video, ViewOnce,
 };
 
-use crate::cli::{CaptionedMedia, RowSpec, SendCommon, SendMessage};
+use crate::cli::{CaptionedMedia, ConnectionArgs, RowSpec, SendCommon, SendMessage};
 use crate::exit::Failure;
 use crate::mimetype;
 
-/// The message type and the flags every type shares.
-pub(crate) fn split(message: &SendMessage) -> (MessageType, &SendCommon) {
+/// The message type, and the flags every type shares.
+pub(crate) fn split(message: &SendMessage) -> (MessageType, &SendCommon, &ConnectionArgs) {
     use SendMessage as S;
     match message {
-        S::Text { common, .. } => (MessageType::Text, common),
-        S::Image { common, .. } => (MessageType::Image, common),
-        S::Video { common, .. } => (MessageType::Video, common),
-        S::Audio { common, .. } => (MessageType::Audio, common),
-        S::Document { common, .. } => (MessageType::Document, common),
-        S::Gif { common, .. } => (MessageType::Gif, common),
-        S::Sticker { common, .. } => (MessageType::Sticker, common),
-        S::Location { common, .. } => (MessageType::Location, common),
-        S::Contact { common, .. } => (MessageType::Contact, common),
-        S::Poll { common, .. } => (MessageType::Poll, common),
-        S::Buttons { common, .. } => (MessageType::Buttons, common),
-        S::List { common, .. } => (MessageType::List, common),
-        S::ViewOnce { common, .. } => (MessageType::ViewOnce, common),
-        S::Reaction { common, .. } => (MessageType::Reaction, common),
+        S::Text {
+            common, connection, ..
+        } => (MessageType::Text, common, connection),
+        S::Image {
+            common, connection, ..
+        } => (MessageType::Image, common, connection),
+        S::Video {
+            common, connection, ..
+        } => (MessageType::Video, common, connection),
+        S::Audio {
+            common, connection, ..
+        } => (MessageType::Audio, common, connection),
+        S::Document {
+            common, connection, ..
+        } => (MessageType::Document, common, connection),
+        S::Gif {
+            common, connection, ..
+        } => (MessageType::Gif, common, connection),
+        S::Sticker {
+            common, connection, ..
+        } => (MessageType::Sticker, common, connection),
+        S::Location {
+            common, connection, ..
+        } => (MessageType::Location, common, connection),
+        S::Contact {
+            common, connection, ..
+        } => (MessageType::Contact, common, connection),
+        S::Poll {
+            common, connection, ..
+        } => (MessageType::Poll, common, connection),
+        S::Buttons {
+            common, connection, ..
+        } => (MessageType::Buttons, common, connection),
+        S::List {
+            common, connection, ..
+        } => (MessageType::List, common, connection),
+        S::ViewOnce {
+            common, connection, ..
+        } => (MessageType::ViewOnce, common, connection),
+        S::Reaction {
+            common, connection, ..
+        } => (MessageType::Reaction, common, connection),
     }
 }
 
@@ -45,26 +73,28 @@ pub(crate) fn from_flags(
             text,
             quoted_id,
             common,
+            ..
         } => Message::Text(Text {
             quoted_id: quoted_id.clone(),
             ..Text::new(s(&common.to), s(text))
         }),
-        S::Image { media, common } => {
+        S::Image { media, common, .. } => {
             Message::Image(captioned(Image::new, media, common, |m| &mut m.caption))
         }
-        S::Video { media, common } => {
+        S::Video { media, common, .. } => {
             Message::Video(captioned(Video::new, media, common, |m| &mut m.caption))
         }
-        S::Gif { media, common } => {
+        S::Gif { media, common, .. } => {
             Message::Gif(captioned(Gif::new, media, common, |m| &mut m.caption))
         }
-        S::ViewOnce { media, common } => {
+        S::ViewOnce { media, common, .. } => {
             Message::ViewOnce(captioned(ViewOnce::new, media, common, |m| &mut m.caption))
         }
         S::Audio {
             url,
             voice_note,
             common,
+            ..
         } => Message::Audio(Audio {
             is_voice_note: *voice_note,
             ..Audio::new(s(&common.to), s(url))
@@ -74,6 +104,7 @@ pub(crate) fn from_flags(
             file_name,
             mimetype,
             common,
+            ..
         } => {
             let file_name = s(file_name);
             let mimetype = match mimetype {
@@ -89,13 +120,14 @@ pub(crate) fn from_flags(
             };
             Message::Document(Document::new(s(&common.to), s(url), file_name, mimetype))
         }
-        S::Sticker { url, common } => Message::Sticker(Sticker::new(s(&common.to), s(url))),
+        S::Sticker { url, common, .. } => Message::Sticker(Sticker::new(s(&common.to), s(url))),
         S::Location {
             latitude,
             longitude,
             name,
             address,
             common,
+            ..
         } => Message::Location(Location {
             name: name.clone(),
             address: address.clone(),
@@ -109,6 +141,7 @@ pub(crate) fn from_flags(
             display_name,
             phone_number,
             common,
+            ..
         } => Message::Contact(Contact::new(
             s(&common.to),
             s(display_name),
@@ -119,6 +152,7 @@ pub(crate) fn from_flags(
             options,
             selectable_count,
             common,
+            ..
         } => Message::Poll(Poll {
             selectable_count: *selectable_count,
             ..Poll::new(s(&common.to), s(name), options.iter().cloned())
@@ -128,6 +162,7 @@ pub(crate) fn from_flags(
             footer,
             buttons,
             common,
+            ..
         } => {
             let mut m = Buttons::new(s(&common.to), s(text), s(footer));
             for b in buttons {
@@ -142,6 +177,7 @@ pub(crate) fn from_flags(
             sections,
             rows,
             common,
+            ..
         } => {
             let mut list = List::new(s(&common.to), s(title), s(text), s(button_text));
             list.sections = sections_in_order(sections, rows, matches)?;
@@ -152,6 +188,7 @@ pub(crate) fn from_flags(
             emoji,
             from_me,
             common,
+            ..
         } => Message::Reaction(Reaction {
             from_me: *from_me,
             ..Reaction::new(s(&common.to), s(message_id), s(emoji))

@@ -65,14 +65,15 @@ fn usage_error(e: clap::Error) -> ExitCode {
         // clap prints with colour on a terminal and exits 0 for help, 2 otherwise.
         e.exit();
     }
-    let message = e.kind().as_str().map_or_else(
-        || e.render().to_string(),
-        |kind| {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or(kind);
-            first.trim_start_matches("error: ").to_owned()
-        },
-    );
+    // clap's text is "error: WHAT\n  DETAILS\n\nUsage: …": keep WHAT and DETAILS.
+    let rendered = e.render().to_string();
+    let message = rendered
+        .trim_start_matches("error: ")
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
     let out = Output::new(OutputFormat::Json);
     out.failure(&Failure::invalid(message).hint("run with --help for usage"));
     Exit::Invalid.into()

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use wasphere_client::{Client, RateLimit, RetryPolicy};
 use wasphere_types::{ApiKey, Message, MessageType, Recipient};
 
-use crate::cli::{SendArgs, SendCommon};
+use crate::cli::{ConnectionArgs, SendArgs, SendCommon};
 use crate::client_failure;
 use crate::compose;
 use crate::exit::Failure;
@@ -25,7 +25,7 @@ pub(crate) fn run(
     profile: Option<String>,
     out: &Output,
 ) -> Result<(), Failure> {
-    let (message_type, common) = compose::split(&args.message);
+    let (message_type, common, connection) = compose::split(&args.message);
     let mut message = match &common.json {
         Some(path) => from_json(message_type, path)?,
         None => compose::from_flags(&args.message, matches)?,
@@ -40,7 +40,7 @@ pub(crate) fn run(
             .map_err(|e| Failure::validation(&format!("the {message_type} message"), e))?;
     }
 
-    let resolver = Resolver::new(&common.connection, env_var, profile, None);
+    let resolver = Resolver::new(connection, env_var, profile, None);
     let endpoint = resolver.endpoint();
     let result = endpoint.and_then(|endpoint| {
         if common.dry_run {
@@ -52,7 +52,7 @@ pub(crate) fn run(
         let (key, source) = resolver.api_key_or_prompt()?;
         out.protect(&key);
         report_key_source(Some(&source), out);
-        send(common, endpoint, key, &message, out)
+        send(common, connection, endpoint, key, &message, out)
     });
     for warning in resolver.take_warnings() {
         out.warning(&warning);
@@ -130,12 +130,12 @@ fn dry_run(endpoint: &Endpoint, message: &Message, key: Option<&ApiKey>, out: &O
 
 fn send(
     common: &SendCommon,
+    c: &ConnectionArgs,
     endpoint: Endpoint,
     key: ApiKey,
     message: &Message,
     out: &Output,
 ) -> Result<(), Failure> {
-    let c = &common.connection;
     let client = Client::builder()
         .base_url(endpoint.base_url)
         .api_key(key)
