@@ -110,6 +110,20 @@ impl Records {
             .clone()
     }
 
+    pub(crate) fn message_count(&self) -> usize {
+        self.messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    pub(crate) fn delivery_count(&self) -> usize {
+        self.deliveries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
     pub(crate) fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.deliveries
             .lock()

@@ -34,8 +34,8 @@ pub(crate) async fn stats(State(state): State<Arc<AppState>>) -> Response {
     Json(json!({
         "requestsSeen": state.records.requests_seen(),
         "statusCounts": counts,
-        "messages": state.records.messages().len(),
-        "webhookDeliveries": state.records.deliveries().len(),
+        "messages": state.records.message_count(),
+        "webhookDeliveries": state.records.delivery_count(),
     }))
     .into_response()
 }
