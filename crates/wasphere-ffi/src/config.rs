@@ -229,7 +229,7 @@ mod tests {
             format!(r#"{{"apiKey":"{KEY}","#),
         ];
         for json in cases {
-            let err = Config::parse(&json).unwrap_err().to_json();
+            let err = Config::parse(&json).unwrap_err().to_json_string();
             assert!(!err.contains("s3cr3t"), "{err}");
             assert!(err.contains("\"kind\":\"invalid\""), "{err}");
         }
@@ -239,11 +239,11 @@ mod tests {
     fn refuses_unknown_and_missing_fields() {
         let err = Config::parse(&with("timeout", 5.into()))
             .unwrap_err()
-            .to_json();
+            .to_json_string();
         assert!(err.contains("unknown field `timeout`"), "{err}");
         let mut v = base();
         v.as_object_mut().unwrap().remove("session");
-        let err = Config::parse(&v.to_string()).unwrap_err().to_json();
+        let err = Config::parse(&v.to_string()).unwrap_err().to_json_string();
         assert!(err.contains("`session` is required"), "{err}");
         assert!(Config::parse("[]").is_err());
         assert!(

@@ -53,7 +53,7 @@ pub(crate) unsafe fn clear_out(out: *mut *mut c_char) {
 ///
 /// # Safety
 /// `out` is NULL or valid for writing one pointer.
-pub(crate) unsafe fn write_out(out: *mut *mut c_char, text: String) {
+pub(crate) unsafe fn write_out(out: *mut *mut c_char, text: impl Into<Vec<u8>>) {
     if out.is_null() {
         return;
     }
@@ -93,11 +93,11 @@ mod tests {
     fn null_and_bad_utf8_are_errors() {
         // SAFETY: NULL is allowed.
         let err = unsafe { borrow(std::ptr::null(), "type") }.unwrap_err();
-        assert!(err.to_json().contains("`type` is NULL"));
+        assert!(err.to_json_string().contains("`type` is NULL"));
         let bad = c"\xff\xfe";
         // SAFETY: a NUL-terminated literal that lives for the whole program.
         let err = unsafe { borrow(bad.as_ptr(), "body_json") }.unwrap_err();
-        assert!(err.to_json().contains("not valid UTF-8"));
+        assert!(err.to_json_string().contains("not valid UTF-8"));
     }
 
     #[test]
