@@ -33,9 +33,17 @@ pub(crate) enum Refusal {
 }
 
 /// Every key the sandbox accepts.
-#[derive(Debug)]
 pub(crate) struct KeyTable {
     keys: HashMap<String, KeyEntry>,
+}
+
+impl std::fmt::Debug for KeyTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The map's keys are the API keys themselves: show only their safe prefixes.
+        f.debug_list()
+            .entries(self.keys.values().map(|e| &e.prefix))
+            .finish()
+    }
 }
 
 impl KeyTable {
@@ -160,6 +168,16 @@ mod tests {
             table().authorize(None, "s").map(|_| ()),
             Err(Refusal::Unauthenticated)
         );
+    }
+
+    #[test]
+    fn debug_never_shows_a_key() {
+        let shown = format!("{:?}", table());
+        assert!(
+            !shown.contains("wsk_test_a") && !shown.contains("scoped"),
+            "{shown}"
+        );
+        assert!(shown.contains("wsk_test_"), "{shown}");
     }
 
     #[test]

@@ -64,7 +64,8 @@ impl FaultRule {
 pub enum Fault {
     /// Wait this long, then answer as usual.
     Delay(Duration),
-    /// Close the TCP connection without any HTTP answer.
+    /// Close the TCP connection without any HTTP answer (no status line). Over HTTP/2
+    /// this ends every stream of the connection, as a crashed proxy would.
     DropConnection,
     /// Answer this status (500, 502, 503, 504) with `{"error": "..."}`.
     Status(u16),

@@ -69,3 +69,15 @@ fn bad_arguments_exit_2_with_usage() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_webhook_needs_its_secret_from_the_environment() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wasphere-sandbox"))
+        .args(["--webhook", "http://127.0.0.1:9/hook"])
+        .env_remove("WASPHERE_WEBHOOK_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("WASPHERE_WEBHOOK_SECRET"), "{stderr}");
+}

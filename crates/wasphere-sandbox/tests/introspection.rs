@@ -94,3 +94,20 @@ async fn parallel_sandboxes_do_not_share_state() {
     assert_eq!(a.messages().len(), 1);
     assert!(b.messages().is_empty());
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_secret() {
+    let sandbox = Sandbox::builder()
+        .api_key(wasphere_sandbox::KeyConfig::new("wsk_live_s3cr3tvalue"))
+        .webhook(
+            "http://127.0.0.1:9/hook",
+            wasphere_types::webhook::WebhookSecret::new("whsec_hidden"),
+        )
+        .start()
+        .await
+        .unwrap();
+    let shown = format!("{sandbox:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(!shown.contains("whsec_hidden"), "{shown}");
+    assert!(shown.contains("wsk_live_"), "{shown}");
+}

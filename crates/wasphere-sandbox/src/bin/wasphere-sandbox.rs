@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! wasphere-sandbox [--addr 127.0.0.1:8080] [--rate-limit 60/1m|off] [--no-record]
+//!                  [--webhook URL]   (signing secret in WASPHERE_WEBHOOK_SECRET)
 //! ```
 //!
 //! The first line printed is `listening on http://127.0.0.1:PORT`, so scripts can read
@@ -14,19 +15,27 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, RateLimit, Sandbox};
+use wasphere_types::webhook::WebhookSecret;
 
 const USAGE: &str =
     "usage: wasphere-sandbox [--addr HOST:PORT] [--rate-limit MAX/WINDOW|off] [--no-record]
 
   --addr        where to listen (default 127.0.0.1:0, a free port)
   --rate-limit  sends per API key per sliding window, e.g. 60/1m (default), 600/1s, off
-  --no-record   do not keep accepted messages (for long benchmarks)";
+  --no-record   do not keep accepted messages (for long benchmarks)
+  --webhook     send signed webhooks to URL; the signing secret is read from the
+                WASPHERE_WEBHOOK_SECRET environment variable (never a flag, so it stays
+                out of shell history and process lists)";
+
+/// Where the webhook signing secret comes from.
+const SECRET_ENV: &str = "WASPHERE_WEBHOOK_SECRET";
 
 #[derive(Debug)]
 struct Options {
     addr: SocketAddr,
     rate_limit: RateLimit,
     record: bool,
+    webhook: Option<String>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -34,6 +43,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         rate_limit: RateLimit::default(),
         record: true,
+        webhook: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -55,6 +65,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             }
             "--rate-limit" => options.rate_limit = RateLimit::parse(&value("MAX/WINDOW or off")?)?,
             "--no-record" => options.record = false,
+            "--webhook" => options.webhook = Some(value("URL")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -75,13 +86,25 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sandbox = match Sandbox::builder()
+    let mut builder = Sandbox::builder()
         .addr(options.addr)
         .rate_limit(options.rate_limit)
-        .record_messages(options.record)
-        .start()
-        .await
-    {
+        .record_messages(options.record);
+    if let Some(url) = &options.webhook {
+        match std::env::var(SECRET_ENV) {
+            Ok(secret) if !secret.is_empty() => {
+                builder = builder.webhook(url.clone(), WebhookSecret::new(secret));
+            }
+            _ => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: --webhook needs the signing secret in {SECRET_ENV}"
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let sandbox = match builder.start().await {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(
@@ -100,6 +123,9 @@ async fn main() -> ExitCode {
         let _ = writeln!(out, "session:    {DEFAULT_SESSION}");
         let _ = writeln!(out, "api key:    {DEFAULT_API_KEY}");
         let _ = writeln!(out, "rate limit: {}", options.rate_limit);
+        if let Some(url) = &options.webhook {
+            let _ = writeln!(out, "webhook:    {url} (signed with {SECRET_ENV})");
+        }
         let _ = writeln!(
             out,
             "try:        curl -X POST {}/workspaces/{}/proxy/api/sessions/{DEFAULT_SESSION}/messages/text -H 'Authorization: Bearer {DEFAULT_API_KEY}' -H 'Content-Type: application/json' -d '{{\"to\":\"923001234567\",\"text\":\"Hello\"}}'",
@@ -135,6 +161,9 @@ mod tests {
         assert_eq!(o.addr.port(), 9000);
         assert_eq!(o.rate_limit, RateLimit::Off);
         assert!(!o.record);
+        assert_eq!(o.webhook, None);
+        let o = parse(&["--webhook", "http://127.0.0.1:9000/hook"]).unwrap();
+        assert_eq!(o.webhook.as_deref(), Some("http://127.0.0.1:9000/hook"));
         assert!(
             parse(&["--rate-limit"])
                 .unwrap_err()
