@@ -2,8 +2,9 @@
 //! either accepted by `Message::parse_valid` or rejected at the expected field path with
 //! the expected rule (and origin: the server's rule, or this toolkit's stricter one).
 //!
-//! Every row starts from the documentation's example body of its type and makes one
-//! change, so a row fails for the reason it names and no other.
+//! Most rows start from the documentation's example body of their type and change one
+//! thing (a few change two, or are raw text), so a row fails for the reason it names and
+//! no other: each rejected row must produce exactly one violation.
 
 // A panic is how a test reports the unexpected.
 #![allow(clippy::unwrap_used)]
@@ -278,6 +279,26 @@ fn the_table_covers_every_type_on_both_sides() {
     }
 }
 
+#[test]
+fn every_type_checks_to() {
+    for t in MessageType::ALL {
+        let slug = t.as_str();
+        let rows = [
+            on(slug).remove("/to").rejected("to", Rule::Required),
+            on(slug).set("/to", "").rejected("to", Rule::NotEmpty),
+            on(slug)
+                .set("/to", jid_of_length(41))
+                .rejected("to", max_len(40, 41)),
+            on(slug)
+                .set("/to", "+923001234567")
+                .rejected_client("to", format()),
+            on(slug).set("/to", "120363025246125486@g.us").accepted(),
+        ];
+        let failures: Vec<String> = rows.iter().filter_map(Case::check).collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // How rows are written
 // ---------------------------------------------------------------------------------------
@@ -427,9 +448,9 @@ impl Case {
     }
 }
 
-/// Rules compare exactly, except for the parts that are prose: the allowed-character
-/// description of `Charset` (the found character is compared) and the parser's detail
-/// of `InvalidJson`.
+/// Rules compare exactly, except for the parts that are prose: the expected shape of
+/// `Format`, the allowed-character description of `Charset` (the found character is
+/// compared) and the parser's detail of `InvalidJson`.
 fn same_rule(expected: &Rule, actual: &Rule) -> bool {
     match (expected, actual) {
         (Rule::Charset { found: a, .. }, Rule::Charset { found: b, .. }) => a == b,
