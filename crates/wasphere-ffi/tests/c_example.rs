@@ -43,7 +43,8 @@ fn the_demo_embeds_the_documented_examples_byte_for_byte() {
 
 #[test]
 fn the_c_demo_runs_against_a_sandbox() {
-    let lib_dir = common::library_dir("c");
+    let lib = common::library_dir("c");
+    let lib_dir = &lib.dir;
     let exe = lib_dir.join("wasphere_demo");
     let compiled = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_owned()))
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
@@ -51,7 +52,7 @@ fn the_c_demo_runs_against_a_sandbox() {
         .arg(common::crate_dir().join("include"))
         .arg(common::crate_dir().join("examples/c/wasphere_demo.c"))
         .arg("-L")
-        .arg(&lib_dir)
+        .arg(lib_dir)
         .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
         .arg("-lwasphere")
         .arg("-o")
@@ -126,7 +127,8 @@ fn the_readme_c_example_compiles() {
         code.lines().count() <= 12,
         "the README's C example should stay short"
     );
-    let dir = common::library_dir("readme");
+    let lib = common::library_dir("readme");
+    let dir = &lib.dir;
     let file = dir.join("hello.c");
     std::fs::write(&file, code).unwrap();
     let compiled = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_owned()))
@@ -134,7 +136,7 @@ fn the_readme_c_example_compiles() {
         .arg(common::crate_dir().join("include"))
         .arg(&file)
         .arg("-L")
-        .arg(&dir)
+        .arg(dir)
         .arg("-lwasphere")
         .arg("-o")
         .arg(dir.join("hello"))

@@ -8,17 +8,12 @@ use std::process::Command;
 
 #[test]
 fn the_python_module_passes_its_tests_against_a_sandbox() {
-    let lib_dir = common::library_dir("python");
-    let lib = lib_dir.join(format!(
-        "{}wasphere{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
+    let lib = common::library_dir("python");
     let sandbox = common::Harness::start();
     let run = Command::new("python3")
         .args(["-B", "-m", "unittest", "-v", "test_wasphere"])
         .current_dir(common::crate_dir().join("examples/python"))
-        .env("WASPHERE_LIB", &lib)
+        .env("WASPHERE_LIB", &lib.library)
         .env("WASPHERE_BASE_URL", &sandbox.base_url)
         .output()
         .expect("python3 is needed to run the Python example's tests");

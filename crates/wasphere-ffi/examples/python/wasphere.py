@@ -228,7 +228,8 @@ class Client:
         handle = self._lib.wasphere_client_new(_text(config), ctypes.byref(error))
         details = _take(self._lib, error)
         if not handle:
-            _raise(2, details)
+            # NULL has no code of its own: error_json carries it (2 for a bad config).
+            _raise(json.loads(details).get("code", 1) if details else 1, details)
         self._handle = handle
 
     def send(self, message_type, body):

@@ -15,12 +15,24 @@ pub fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A private copy of the cdylib `cargo test` built for this run, in its own directory.
+/// A private copy of the cdylib `cargo test` built for this run, in a directory of its
+/// own that is removed when this is dropped.
 ///
 /// Cargo builds the library target with all its crate types before it builds the
 /// integration tests, into the `deps/` directory beside the test executable. Copying it
 /// keeps a concurrent `cargo build` from replacing the file while a program loads it.
-pub fn library_dir(test: &str) -> PathBuf {
+pub struct LibraryDir {
+    pub dir: PathBuf,
+    pub library: PathBuf,
+}
+
+impl Drop for LibraryDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn library_dir(test: &str) -> LibraryDir {
     let name = format!(
         "{}wasphere{}",
         std::env::consts::DLL_PREFIX,
@@ -32,11 +44,14 @@ pub fn library_dir(test: &str) -> PathBuf {
         .into_iter()
         .find(|p| p.is_file())
         .unwrap_or_else(|| panic!("{name} was not built next to {}", exe.display()));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wasphere-ffi-{test}"));
+    // The process id keeps two `cargo test` runs sharing a target directory apart.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("wasphere-ffi-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(&built, dir.join(&name)).unwrap();
-    dir
+    let library = dir.join(&name);
+    std::fs::copy(&built, &library).unwrap();
+    LibraryDir { dir, library }
 }
 
 /// A sandbox on its own runtime thread, stopped when dropped.
