@@ -2,31 +2,29 @@
 //! sliding-window rate limiter.
 //!
 //! ```no_run
-//! use wasphere_client::{Client, RateLimit, RetryPolicy};
 //! use wasphere_client::types::{Button, Message, Text};
+//! use wasphere_client::{Client, RetryPolicy};
 //!
-//! # async fn run() -> Result<(), wasphere_client::Error> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
 //!     .base_url("https://api.example.com")
-//!     .api_key("wsk_live_xxxxx".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
-//!     .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
-//!     .session("my-session".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?)
-//!     .rate_limit(RateLimit::per_minute(60)) // the default, shown for clarity
-//!     .retry_policy(RetryPolicy::default()) // never risks a duplicate
-//!     .build()?;
+//!     .api_key("wsk_live_xxxxx".parse()?)
+//!     .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse()?)
+//!     .session("my-session".parse()?)
+//!     .retry_policy(RetryPolicy::default()) // the default: never risks a duplicate
+//!     .build()?; // or Client::from_env()
 //!
 //! let sent = client.send_text("923001234567", "Hello! Your order *#1234* has shipped.").await?;
 //! println!("sent {}", sent.message_id);
 //!
-//! client
-//!     .send_buttons("923001234567", "Confirm delivery?", "Reply below", [Button::new("yes", "Yes"), Button::new("no", "No")])
-//!     .await?;
+//! let buttons = [Button::new("yes", "Yes"), Button::new("no", "No")];
+//! client.send_buttons("923001234567", "Confirm delivery?", "Reply below", buttons).await?;
 //!
-//! // Any message, with the session of this call.
-//! let text = Message::from(Text::new("923001234567", "hi").quoting("3EB0C767D097B7C7A5C1"));
-//! match client.send_with_session(&"other-session".parse().map_err(|e| wasphere_client::Error::Config(format!("{e}")))?, &text).await {
+//! // Any message, with the session of this one call.
+//! let reply = Message::from(Text::new("923001234567", "Thanks!").quoting("3EB0C767D097B7C7A5C1"));
+//! match client.send_with_session(&"support".parse()?, &reply).await {
 //!     Ok(sent) => println!("sent {}", sent.message_id),
-//!     Err(e) if e.may_have_been_delivered() => eprintln!("unknown outcome, not resending: {e}"),
+//!     Err(e) if e.may_have_been_delivered() => eprintln!("outcome unknown, not resending: {e}"),
 //!     Err(e) => eprintln!("not sent ({}): {e}", e.class()),
 //! }
 //! # Ok(()) }
@@ -35,11 +33,12 @@
 //! The same, synchronously ([`blocking`] mirrors the async API one to one):
 //!
 //! ```no_run
+//! # fn run() -> Result<(), wasphere_client::Error> {
 //! // WASPHERE_BASE_URL, WASPHERE_API_KEY, WASPHERE_WORKSPACE, WASPHERE_SESSION
 //! let client = wasphere_client::blocking::Client::from_env()?;
 //! let sent = client.send_location("923001234567", 24.8607, 67.0011)?;
 //! println!("sent {}", sent.message_id);
-//! # Ok::<(), wasphere_client::Error>(())
+//! # Ok(()) }
 //! ```
 //!
 //! What it does for you:

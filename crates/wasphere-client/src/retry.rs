@@ -225,13 +225,16 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
-    let start = Instant::now();
+    // The deadline counts from the first attempt, not from joining the limiter's queue:
+    // waiting one's turn is not retrying.
+    let mut start = None;
     let mut number = 0u32;
     loop {
         number = number.saturating_add(1);
         if let Some(limiter) = limiter {
             limiter.acquire().await;
         }
+        let start = *start.get_or_insert_with(Instant::now);
         let error = match attempt(number).await {
             Ok(value) => return Ok(value),
             Err(error) => error,
@@ -477,6 +480,40 @@ mod tests {
             Ok(1)
         );
         assert_eq!(start.elapsed(), Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiting_for_a_slot_does_not_use_up_the_deadline() {
+        let limiter = KeyLimiter::new(1, Duration::from_secs(60), Duration::ZERO);
+        limiter.acquire().await;
+        // This send queues for 60 s, then meets a 429 asking for 20 s: within a 30 s
+        // deadline counted from its first attempt, so it waits and succeeds.
+        let script = Script::new(vec![rate_limited(20)]);
+        let policy = RetryPolicy::default().deadline(Duration::from_secs(30));
+        let limiter_ref = &limiter;
+        let result = run(&policy, Some(limiter_ref), |n| script.call(n)).await;
+        assert_eq!(result, Ok(2));
+        assert!(script.start.elapsed() >= Duration::from_secs(120));
+    }
+
+    #[test]
+    fn send_futures_and_clients_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send_sync::<crate::Client>();
+        assert_send_sync::<crate::blocking::Client>();
+        assert_send_sync::<RetryPolicy>();
+        assert_send_sync::<Error>();
+        let client = crate::ClientBuilder::new()
+            .base_url("http://127.0.0.1:9")
+            .api_key("wsk_test_x".parse().unwrap())
+            .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse().unwrap())
+            .build()
+            .unwrap();
+        let message = wasphere_types::Message::from(wasphere_types::Text::new("1", "x"));
+        let future = client.send(&message);
+        assert_send(&future);
+        drop(future);
     }
 
     #[test]
