@@ -59,8 +59,17 @@ pub(crate) unsafe fn run_returning<T>(
 
 /// Runs an entry point that returns nothing (the `_free` functions).
 pub(crate) fn quietly(body: impl FnOnce()) {
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(body)) {
-        discard(payload);
+    returning((), body);
+}
+
+/// Runs an entry point that cannot report an error, answering `fallback` on a panic.
+pub(crate) fn returning<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            discard(payload);
+            fallback
+        }
     }
 }
 
@@ -92,5 +101,6 @@ mod tests {
         // SAFETY: returned through an output parameter, freed once.
         unsafe { strings::wasphere_string_free(error) };
         quietly(|| panic!("in a free function"));
+        assert_eq!(returning(7, || panic!("in a getter")), 7);
     }
 }

@@ -2,6 +2,8 @@
 
 use std::ffi::{CStr, c_char};
 
+use crate::guard;
+
 /// The version, NUL-terminated at compile time so no allocation is ever needed.
 const VERSION: &CStr =
     match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
@@ -12,7 +14,7 @@ const VERSION: &CStr =
 /// The library's version, such as `"0.1.0"`. The string is static: never free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasphere_version() -> *const c_char {
-    VERSION.as_ptr()
+    guard::returning(c"".as_ptr(), || VERSION.as_ptr())
 }
 
 #[cfg(test)]
