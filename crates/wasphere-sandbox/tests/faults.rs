@@ -24,11 +24,11 @@ async fn sandbox_with(fault: Fault) -> RunningSandbox {
 
 #[tokio::test]
 async fn delay_records_then_answers_late() {
-    let sandbox = sandbox_with(Fault::Delay(Duration::from_millis(300))).await;
+    let sandbox = sandbox_with(Fault::Delay(Duration::from_millis(1500))).await;
     // A client that gives up first has still "delivered" the message.
     let impatient = reqwest::Client::builder()
         .no_proxy()
-        .timeout(Duration::from_millis(100))
+        .timeout(Duration::from_millis(500))
         .build()
         .unwrap();
     let err = impatient
@@ -41,7 +41,7 @@ async fn delay_records_then_answers_late() {
     assert!(err.is_timeout(), "{err}");
     let recorded = sandbox.messages();
     assert_eq!(recorded.len(), 1);
-    assert_eq!(recorded[0].fault.as_deref(), Some("delay:300ms"));
+    assert_eq!(recorded[0].fault.as_deref(), Some("delay:1500ms"));
 
     // A patient client gets the real answer, late.
     sandbox.inject(FaultRule::next(1, Fault::Delay(Duration::from_millis(200))));

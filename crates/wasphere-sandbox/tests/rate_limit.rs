@@ -39,6 +39,8 @@ async fn n_pass_then_429_and_capacity_returns_exactly_as_the_window_slides() {
     let t0 = Instant::now();
     let at = |ms: u64| tokio::time::sleep_until((t0 + Duration::from_millis(ms)).into());
 
+    // Each check below keeps at least 250 ms from the instant it depends on, so a slow,
+    // busy machine does not make it flaky.
     assert_eq!(attempt(&sandbox).await, (201, None)); // r1 at ~0 s
     at(600).await;
     assert_eq!(attempt(&sandbox).await, (201, None)); // r2, r3 at ~0.6 s
@@ -46,17 +48,17 @@ async fn n_pass_then_429_and_capacity_returns_exactly_as_the_window_slides() {
     // Full: r1 leaves at ~2.0 s, 1.4 s away, so Retry-After rounds up to 2.
     assert_eq!(attempt(&sandbox).await, (429, Some(2)));
 
-    at(2050).await;
-    // r1 has left: exactly one slot.
-    assert_eq!(attempt(&sandbox).await, (201, None)); // r5
-    // r2 leaves at ~2.6 s, 0.55 s away: 1.
+    at(2250).await;
+    // r1 has left, r2 and r3 have not: exactly one slot.
+    assert_eq!(attempt(&sandbox).await, (201, None)); // r5 at ~2.25 s
+    // r2 leaves at ~2.6 s, 0.35 s away: 1.
     assert_eq!(attempt(&sandbox).await, (429, Some(1)));
 
-    at(2650).await;
+    at(2900).await;
     // r2 and r3 have left; the 429s above were not counted, so two slots.
     assert_eq!(attempt(&sandbox).await, (201, None));
     assert_eq!(attempt(&sandbox).await, (201, None));
-    // Now r5 (at ~2.05 s) is the oldest: it leaves at ~4.05 s, 1.4 s away.
+    // Now r5 is the oldest: it leaves at ~4.25 s, 1.35 s away.
     assert_eq!(attempt(&sandbox).await, (429, Some(2)));
 
     assert_eq!(sandbox.messages().len(), 6);

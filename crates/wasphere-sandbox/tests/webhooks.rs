@@ -49,12 +49,18 @@ struct Receiver {
     seen: Arc<Mutex<Vec<Received>>>,
     /// How many of the first deliveries to answer 500.
     fail_first: usize,
+    /// How long to take before answering.
+    stall: Duration,
 }
 
 async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let mut seen = r.seen.lock().unwrap();
-    seen.push(Received { headers, body });
-    if seen.len() <= r.fail_first {
+    let count = {
+        let mut seen = r.seen.lock().unwrap();
+        seen.push(Received { headers, body });
+        seen.len()
+    };
+    tokio::time::sleep(r.stall).await;
+    if count <= r.fail_first {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {
         StatusCode::NO_CONTENT
@@ -63,10 +69,14 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
 
 /// Starts a receiver on a free loopback port; returns its URL and what it saw.
 async fn receiver(fail_first: usize) -> (String, Arc<Mutex<Vec<Received>>>) {
-    let state = Receiver {
+    receiver_with(Receiver {
         fail_first,
         ..Receiver::default()
-    };
+    })
+    .await
+}
+
+async fn receiver_with(state: Receiver) -> (String, Arc<Mutex<Vec<Received>>>) {
     let seen = Arc::clone(&state.seen);
     let app = Router::new()
         .route("/hook", post(receive))
@@ -84,6 +94,20 @@ async fn wait_for(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
         let now = seen.lock().unwrap().clone();
         if now.len() >= n || Instant::now() > deadline {
             assert_eq!(now.len(), n, "deliveries");
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits (briefly) until the sandbox has recorded `n` delivery attempts: it records an
+/// attempt after the subscriber's answer, so just after the subscriber saw it.
+async fn records(sandbox: &RunningSandbox, n: usize) -> Vec<wasphere_sandbox::DeliveryRecord> {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let now = sandbox.webhook_deliveries();
+        if now.len() >= n || Instant::now() > deadline {
+            assert_eq!(now.len(), n, "delivery records");
             return now;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -156,8 +180,7 @@ async fn every_accepted_send_emits_a_signed_message_sent() {
         .is_err()
     );
 
-    let records = sandbox.webhook_deliveries();
-    assert_eq!(records.len(), 1);
+    let records = records(&sandbox, 1).await;
     assert!(records[0].delivered);
     assert_eq!(records[0].status, Some(204));
     assert_eq!(records[0].message_id, id);
@@ -272,10 +295,7 @@ async fn replies_the_sent_message_does_not_contain_are_refused() {
 async fn a_failing_subscriber_is_retried_on_the_schedule() {
     let (url, seen) = receiver(2).await;
     let sandbox = sandbox_with_webhook(&url).await;
-    let started = Instant::now();
     let id = send_example(&sandbox, MessageType::Text).await;
-    // The send was not held up by the failing subscriber.
-    assert!(started.elapsed() < Duration::from_millis(100));
 
     let deliveries = wait_for(&seen, 3).await;
     let ids: Vec<&str> = deliveries
@@ -290,7 +310,7 @@ async fn a_failing_subscriber_is_retried_on_the_schedule() {
         let event = d.verified();
         assert_eq!(event.data_value().unwrap()["messageId"], id.as_str());
     }
-    let records = sandbox.webhook_deliveries();
+    let records = records(&sandbox, 3).await;
     let summary: Vec<(u32, Option<u16>, bool)> = records
         .iter()
         .map(|r| (r.attempt, r.status, r.delivered))
@@ -309,6 +329,28 @@ async fn a_failing_subscriber_is_retried_on_the_schedule() {
     // Succeeded: no fourth attempt.
     tokio::time::sleep(Duration::from_millis(120)).await;
     assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_slow_subscriber_never_slows_a_send() {
+    let (url, seen) = receiver_with(Receiver {
+        stall: Duration::from_secs(5),
+        ..Receiver::default()
+    })
+    .await;
+    let sandbox = sandbox_with_webhook(&url).await;
+    let started = Instant::now();
+    for _ in 0..3 {
+        send_example(&sandbox, MessageType::Text).await;
+    }
+    // Three deliveries are stuck in the subscriber, yet all three sends are done.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    wait_for(&seen, 3).await;
+    assert!(sandbox.webhook_deliveries().is_empty());
 }
 
 #[tokio::test]
