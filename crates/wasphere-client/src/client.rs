@@ -157,27 +157,29 @@ impl Client {
         let inner = &*self.inner;
         let started = Instant::now();
         let mut attempts = 0;
+        let span = tracing::Span::current();
         let result = retry::run(&inner.retry_policy, inner.limiter.as_deref(), |n| {
             attempts = n;
-            self.attempt(url, body.clone(), n)
+            self.attempt(url, body.clone(), n, &span)
         })
         .await;
-        let span = tracing::Span::current();
         span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(_) => tracing::debug!("sent"),
-            Err(e) => {
-                if let Some(status) = e.status() {
-                    span.record("status", status);
-                }
-                tracing::debug!(error = %e, class = e.class().as_str(), "send failed");
-            }
+            Err(e) => tracing::debug!(error = %e, class = e.class().as_str(), "send failed"),
         }
         result
     }
 
-    async fn attempt(&self, url: &str, body: Bytes, number: u32) -> Result<SendResponse, Error> {
+    /// One POST. `send_span` is the span of the whole send, which keeps the last status.
+    async fn attempt(
+        &self,
+        url: &str,
+        body: Bytes,
+        number: u32,
+        send_span: &tracing::Span,
+    ) -> Result<SendResponse, Error> {
         let span = tracing::debug_span!(
             "attempt",
             attempt = number,
@@ -199,6 +201,7 @@ impl Client {
                 }
             };
             span.record("status", answer.status);
+            send_span.record("status", answer.status);
             tracing::debug!(status = answer.status, latency_ms, "answer");
             classify(
                 answer.status,

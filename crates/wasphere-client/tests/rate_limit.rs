@@ -31,7 +31,7 @@ async fn three_hundred_sends_at_60_per_second_get_no_429() {
             max: 60,
             window: WINDOW,
         })
-        .safety_margin(Duration::from_millis(25))
+        .safety_margin(Duration::from_millis(100))
         .build()
         .unwrap();
     let started = Instant::now();
@@ -55,7 +55,7 @@ async fn concurrent_clones_share_one_window() {
             max: 30,
             window: WINDOW,
         })
-        .safety_margin(Duration::from_millis(25))
+        .safety_margin(Duration::from_millis(100))
         .build()
         .unwrap();
     let mut tasks = Vec::new();
@@ -84,7 +84,7 @@ async fn separately_built_clients_with_one_key_share_one_window() {
                 max: 10,
                 window: WINDOW,
             })
-            .safety_margin(Duration::from_millis(25))
+            .safety_margin(Duration::from_millis(100))
             .build()
             .unwrap()
     };

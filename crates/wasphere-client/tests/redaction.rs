@@ -150,6 +150,8 @@ async fn the_key_is_never_shown() {
     assert!(logs.contains("wasphere_send"), "no client span in the logs");
     assert!(logs.contains("attempt"), "no attempt span in the logs");
     assert!(logs.contains("status=201"), "no status in the logs");
+    assert!(logs.contains("attempts=1"), "no attempt count in the logs");
+    assert!(logs.contains("latency_ms="), "no latency in the logs");
     assert!(
         logs.contains("hyper_util") && logs.contains("reqwest"),
         "the HTTP stack's own log lines are not captured"
