@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 pub(crate) mod answers;
+mod body_check;
 mod introspection;
 mod send;
 mod simulate;

@@ -18,13 +18,14 @@ use axum::http::{HeaderMap, Uri, header};
 use axum::response::Response;
 use rand::Rng;
 use serde_json::json;
-use wasphere_types::{Message, MessageType, Rule, SessionId, WorkspaceId};
+use wasphere_types::{Message, MessageType, SessionId, WorkspaceId};
 
 use crate::auth::Refusal;
 use crate::faults::Fault;
 use crate::rate_limit::Admission;
 use crate::records::RecordedMessage;
 use crate::routes::answers::Answer;
+use crate::routes::body_check::check_body;
 use crate::server::ConnectionControl;
 use crate::state::{AppState, SentInteractive};
 use crate::webhook_delivery::OutgoingEvent;
@@ -135,22 +136,10 @@ async fn process(
         Ok(bytes) => bytes,
         Err(_) => return (Answer::payload_too_large(), fault),
     };
-    let message = match Message::parse(message_type, &bytes) {
+    let message = match check_body(message_type, &bytes) {
         Ok(message) => message,
-        Err(err) => {
-            if let Some(v) = err.violations.first()
-                && let Rule::InvalidJson { detail } = &v.rule
-            {
-                return (Answer::invalid_json(detail), fault);
-            }
-            return (rejected(&err), fault);
-        }
+        Err(answer) => return (answer, fault),
     };
-    if let Err(err) = message.validate()
-        && err.server_would_reject()
-    {
-        return (rejected(&err), fault);
-    }
     if !connected {
         return (Answer::not_connected(), fault);
     }
@@ -169,10 +158,6 @@ async fn process(
         },
     );
     (Answer::created(&message_id), fault)
-}
-
-fn rejected(err: &wasphere_types::ValidationError) -> Answer {
-    Answer::validation_failed(err.server_side().map(|v| v.server_sentence()).collect())
 }
 
 struct AcceptedSend<'a> {
