@@ -131,6 +131,11 @@ impl ClientBuilder {
         self.map(|b| b.validate_before_send(yes))
     }
 
+    /// See [`crate::ClientBuilder::add_root_certificate_pem`].
+    pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
+        self.map(|b| b.add_root_certificate_pem(pem))
+    }
+
     fn map(self, f: impl FnOnce(crate::ClientBuilder) -> crate::ClientBuilder) -> Self {
         ClientBuilder {
             inner: f(self.inner),

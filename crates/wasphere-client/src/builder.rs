@@ -45,6 +45,17 @@ pub struct ClientBuilder {
     timeout: Duration,
     allow_insecure_http: bool,
     validate: bool,
+    root_certificates: PemFiles,
+}
+
+/// Extra trusted roots; `Debug` shows how many, not kilobytes of numbers.
+#[derive(Clone, Default)]
+struct PemFiles(Vec<Vec<u8>>);
+
+impl std::fmt::Debug for PemFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} PEM file(s)", self.0.len())
+    }
 }
 
 impl Default for ClientBuilder {
@@ -61,6 +72,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             allow_insecure_http: false,
             validate: true,
+            root_certificates: PemFiles::default(),
         }
     }
 }
@@ -141,6 +153,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the certificates of this PEM file (one or more `BEGIN CERTIFICATE`
+    /// blocks): for a self-hosted deployment behind a private certificate authority. The
+    /// built-in web roots stay trusted.
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.0.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -189,6 +209,7 @@ impl ClientBuilder {
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
             loopback,
+            root_certificates: &self.root_certificates.0,
         })?;
         Ok(Client::from_inner(Inner {
             prefix: format!("{base_url}/workspaces/{workspace}/proxy/api/sessions/"),
@@ -208,7 +229,13 @@ impl ClientBuilder {
 
 /// Checks a base URL and returns it without a trailing `/`, and whether it is loopback.
 fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<(String, bool), Error> {
-    let bad = |why: &str| Error::Config(format!("invalid base URL {raw:?}: {why}"));
+    // A URL with a user, query or fragment may carry a credential: it is not echoed.
+    let shown = if raw.contains(['@', '?', '#']) || raw.contains(ApiKey::PREFIX) {
+        String::new()
+    } else {
+        format!(" {raw:?}")
+    };
+    let bad = |why: &str| Error::Config(format!("invalid base URL{shown}: {why}"));
     let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
         // Not echoing the URL: it holds a credential.
@@ -284,6 +311,10 @@ mod tests {
         assert!(ok("not a url").is_err());
         let e = ok("https://user:pw@h").unwrap_err();
         assert!(!e.to_string().contains("pw"), "{e}");
+        let e = ok("https://h/?key=wsk_live_hidden").unwrap_err();
+        assert!(!e.to_string().contains("hidden"), "{e}");
+        let e = ok("ftp://h").unwrap_err();
+        assert!(e.to_string().contains("ftp://h"), "{e}");
     }
 
     #[test]
@@ -314,6 +345,10 @@ mod tests {
             .contains("window")
         );
         assert!(config_error(builder().timeout(Duration::ZERO)).contains("timeouts"));
+        assert!(
+            config_error(builder().add_root_certificate_pem("not a certificate"))
+                .contains("certificate")
+        );
         assert!(
             builder()
                 .session(SessionId::try_from("x".to_owned()).unwrap())

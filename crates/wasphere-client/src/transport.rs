@@ -42,6 +42,8 @@ pub(crate) struct TransportConfig<'a> {
     pub(crate) timeout: Duration,
     /// Loopback servers never go through a proxy from the environment.
     pub(crate) loopback: bool,
+    /// PEM files of extra trusted roots.
+    pub(crate) root_certificates: &'a [Vec<u8>],
 }
 
 impl Transport {
@@ -66,6 +68,17 @@ impl Transport {
             .use_rustls_tls();
         if config.loopback {
             builder = builder.no_proxy();
+        }
+        for pem in config.root_certificates {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).unwrap_or_default();
+            if certificates.is_empty() {
+                return Err(Error::Config(
+                    "the root certificate holds no PEM certificate".to_owned(),
+                ));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
         let http = builder.build().map_err(|e| {
             Error::Config(format!(
