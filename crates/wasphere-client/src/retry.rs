@@ -101,7 +101,8 @@ impl RetryClassifier for NoRetries {
 /// How failed sends are repeated: a [`RetryClassifier`], at most `max_attempts` attempts
 /// (the first included), and a total `deadline` measured from the first attempt. A wait
 /// that would end past the deadline is not started: the last error is returned at once
-/// (for a 429, that error carries the server's `retry_after`).
+/// (for a 429, that error carries the server's `retry_after`). The jitter added to a
+/// `Retry-After` is trimmed to fit the deadline rather than making the retry miss it.
 ///
 /// | policy | classifier | attempts | deadline |
 /// |---|---|---|---|
@@ -245,20 +246,26 @@ where
         if number >= policy.max_attempts {
             return Err(error);
         }
-        let wait = match policy.classifier.classify(&error, number) {
+        let (wait, jitter) = match policy.classifier.classify(&error, number) {
             RetryAction::Stop => return Err(error),
-            RetryAction::Backoff => policy.backoff(number),
-            RetryAction::After(wait) => wait.saturating_add(jitter_for(wait)),
+            RetryAction::Backoff => (policy.backoff(number), Duration::ZERO),
+            RetryAction::After(wait) => (wait, jitter_for(wait)),
         };
-        let elapsed = start.elapsed();
-        if elapsed.saturating_add(wait) > policy.deadline {
+        // The server's wait must fit in the deadline; the jitter on top only if there is room.
+        let remaining = policy.deadline.saturating_sub(start.elapsed());
+        let wait = if wait > remaining {
+            None
+        } else {
+            Some(wait.saturating_add(jitter).min(remaining))
+        };
+        let Some(wait) = wait else {
             tracing::debug!(
                 attempt = number,
-                wait_ms = wait.as_millis() as u64,
+                remaining_ms = remaining.as_millis() as u64,
                 "not retrying: the wait would end past the retry deadline"
             );
             return Err(error);
-        }
+        };
         tracing::debug!(
             attempt = number,
             wait_ms = wait.as_millis() as u64,
@@ -370,6 +377,14 @@ mod tests {
         assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
         assert_eq!(script.attempt_times(), [Duration::ZERO]);
         assert_eq!(script.start.elapsed(), Duration::ZERO, "no sleep at all");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_that_just_fits_is_waited_without_overshooting() {
+        let script = Script::new(vec![rate_limited(30)]);
+        let policy = RetryPolicy::default().deadline(Duration::from_secs(30));
+        assert_eq!(script.run(&policy).await, Ok(2));
+        assert_eq!(script.attempt_times()[1], Duration::from_secs(30));
     }
 
     #[tokio::test(start_paused = true)]
