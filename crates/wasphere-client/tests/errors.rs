@@ -246,3 +246,19 @@ async fn no_default_session_is_a_config_error() {
     let err = client.send(&hello()).await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_failed_tls_handshake_is_a_connect_error_before_sending() {
+    // https:// to a plain-HTTP server: rustls starts, the handshake fails, nothing is sent.
+    let sandbox = common::start(common::sandbox()).await;
+    let client = common::client_for(&sandbox)
+        .base_url(sandbox.base_url().replace("http://", "https://"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.send(&hello()).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(!err.may_have_been_delivered());
+    assert!(sandbox.messages().is_empty());
+    sandbox.shutdown().await;
+}
