@@ -22,9 +22,9 @@ use serde_json::{Value, json};
 use wasphere_types::schema::{LENGTH_NOTE, message_schema};
 use wasphere_types::webhook::{WebhookEvent, WebhookSecret, sign, verify};
 use wasphere_types::{
-    Audio, Button, Buttons, Contact, Document, ErrorBody, Gif, Image, List, ListRow, ListSection,
-    Location, Message, MessageType, Poll, Reaction, Rule, Sticker, Text, Video, ViewOnce,
-    documented_example,
+    ApiKey, Audio, Button, Buttons, Contact, Document, ErrorBody, Gif, Image, List, ListRow,
+    ListSection, Location, Message, MessageType, Poll, Reaction, Recipient, Rule, SessionId,
+    Sticker, Text, Video, ViewOnce, WorkspaceId, documented_example,
 };
 
 // =======================================================================================
@@ -505,6 +505,33 @@ proptest! {
         now_secs in 0_u64..4_000_000_000,
     ) {
         verify_everything(&timestamp, &signature, &body, now_secs);
+    }
+
+    #[test]
+    fn identifier_parsers_never_panic(
+        text in prop_oneof![
+            any::<String>(),
+            "[+ 0-9().-]{0,24}".boxed_regex(),
+            "wsk_[a-z]{0,10}_?[ -~]{0,20}".boxed_regex(),
+        ],
+    ) {
+        let _ = text.parse::<SessionId>();
+        let _ = text.parse::<WorkspaceId>();
+        if let Ok(key) = ApiKey::new(text.clone()) {
+            let _ = (key.redacted_prefix(), format!("{key:?} {key}"));
+        }
+        let strict = Recipient::parse(&text);
+        match Recipient::parse_lenient(&text) {
+            // Whatever leniency produced is a recipient by the strict rule too.
+            Ok(lenient) => {
+                prop_assert!(Recipient::parse(lenient.recipient.as_str()).is_ok());
+                if strict.is_ok() {
+                    prop_assert!(lenient.changes.is_empty());
+                }
+            }
+            // Leniency never refuses what strictness accepts.
+            Err(_) => prop_assert!(strict.is_err()),
+        }
     }
 
     #[test]
