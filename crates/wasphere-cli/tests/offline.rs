@@ -12,7 +12,11 @@ use wasphere_types::{MessageType, documented_example};
 fn every_documented_example_validates_by_file_name_and_by_type() {
     let dir = tempfile::tempdir().unwrap();
     for (t, path) in write_examples(dir.path()) {
-        let output = wasphere(dir.path()).arg("validate").arg(&path).output().unwrap();
+        let output = wasphere(dir.path())
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(0), "{t}: {}", stderr(&output));
         assert_eq!(stdout(&output), format!("valid {t} message\n"));
         let output = wasphere(dir.path())
@@ -42,7 +46,10 @@ fn the_type_is_inferred_from_the_fields() {
         .write_stdin(documented_example(MessageType::Image))
         .output()
         .unwrap();
-    assert_eq!(stdout(&output), "valid as any of: image, video, gif, view-once\n");
+    assert_eq!(
+        stdout(&output),
+        "valid as any of: image, video, gif, view-once\n"
+    );
 
     let output = wasphere(dir.path())
         .args(["validate", "-"])
@@ -104,13 +111,20 @@ fn only_client_side_problems_are_said_to_be_so() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("server would accept"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("server would accept"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn unreadable_and_malformed_input() {
     let dir = tempfile::tempdir().unwrap();
-    let output = wasphere(dir.path()).args(["validate", "missing.json"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["validate", "missing.json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("missing.json"));
     let output = wasphere(dir.path())
@@ -119,26 +133,42 @@ fn unreadable_and_malformed_input() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("invalidJson"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("invalidJson"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn schema_of_one_type_and_of_all() {
     let dir = tempfile::tempdir().unwrap();
-    let output = wasphere(dir.path()).args(["schema", "buttons"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["schema", "buttons"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let schema: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(schema["title"], "buttons");
     assert_eq!(schema["properties"]["buttons"]["maxItems"], 3);
 
-    let output = wasphere(dir.path()).args(["schema", "webhook-event"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["schema", "webhook-event"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
 
-    let output = wasphere(dir.path()).args(["schema", "carrier-pigeon"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["schema", "carrier-pigeon"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("view-once"), "lists the names");
 
-    let output = wasphere(dir.path()).args(["schema", "--all"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["schema", "--all"])
+        .output()
+        .unwrap();
     let all: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(all.as_object().unwrap().len(), 17);
 }

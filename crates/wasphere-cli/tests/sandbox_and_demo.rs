@@ -18,7 +18,8 @@ fn demo_sends_all_14_types_and_verifies_both_replies() {
     let out = stdout(&output);
     for t in MessageType::ALL {
         assert!(
-            out.lines().any(|l| l.starts_with(&format!("{t} ")) && l.contains(" sent ")),
+            out.lines()
+                .any(|l| l.starts_with(&format!("{t} ")) && l.contains(" sent ")),
             "no row for {t}:\n{out}"
         );
     }
@@ -26,7 +27,10 @@ fn demo_sends_all_14_types_and_verifies_both_replies() {
     assert!(out.contains("list reply    pro"), "{out}");
     assert_eq!(out.matches("signature verified").count(), 2);
 
-    let output = wasphere(dir.path()).args(["demo", "-o", "json"]).output().unwrap();
+    let output = wasphere(dir.path())
+        .args(["demo", "-o", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(v["sent"].as_array().unwrap().len(), 14);
@@ -53,7 +57,10 @@ fn sandbox_serves_until_sigterm() {
     ));
     let stdout_pipe = guard.child().stdout.take().unwrap();
     let (first, _rest) = first_line_with(stdout_pipe, "", Duration::from_secs(20));
-    assert!(first.starts_with("listening on http://127.0.0.1:"), "{first}");
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
     let base = first.trim_start_matches("listening on ").to_owned();
 
     let send = |session: &str| {
@@ -68,7 +75,11 @@ fn sandbox_serves_until_sigterm() {
     };
     assert_eq!(send("main").status.code(), Some(0));
     assert_eq!(send("old").status.code(), Some(6));
-    assert_eq!(send("my-session").status.code(), Some(4), "only the sessions asked for");
+    assert_eq!(
+        send("my-session").status.code(),
+        Some(4),
+        "only the sessions asked for"
+    );
 
     guard.terminate();
     let status = guard.wait_for_exit(Duration::from_secs(10));
@@ -84,7 +95,13 @@ fn sandbox_refuses_bad_options_with_exit_2() {
         vec!["sandbox", "--session", "main:sleepy"],
         vec!["sandbox", "--api-key", "sk_nope"],
         vec!["sandbox", "--webhook-url", "http://127.0.0.1:1/h"],
-        vec!["sandbox", "--webhook-url", "http://127.0.0.1:1/h", "--webhook-secret-env", "UNSET_VAR_X"],
+        vec![
+            "sandbox",
+            "--webhook-url",
+            "http://127.0.0.1:1/h",
+            "--webhook-secret-env",
+            "UNSET_VAR_X",
+        ],
     ] {
         let output = wasphere(dir.path())
             .args(&args)
@@ -92,6 +109,11 @@ fn sandbox_refuses_bad_options_with_exit_2() {
             .timeout(Duration::from_secs(10))
             .output()
             .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
 }
