@@ -98,8 +98,11 @@ fn init_logging() {
     let filter = EnvFilter::try_from_env("WASPHERE_LOG").unwrap_or_else(|_| {
         EnvFilter::new("wasphere=debug,wasphere_client=debug,wasphere_sandbox=info")
     });
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();

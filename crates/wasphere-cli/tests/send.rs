@@ -417,3 +417,34 @@ fn usage_errors_exit_2() {
     let err: Value = serde_json::from_str(&stderr(&output)).unwrap();
     assert!(err["error"]["message"].as_str().unwrap().contains("--text"));
 }
+
+#[test]
+fn to_overrides_and_completes_a_json_template() {
+    let sandbox = TestSandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    for (template, to) in [
+        (
+            documented_example(MessageType::Text).to_owned(),
+            "447700900123",
+        ),
+        (
+            r#"{"text":"Your code is 123456"}"#.to_owned(),
+            "+1 212 555 0100",
+        ),
+    ] {
+        let output = sandbox
+            .wasphere(dir.path())
+            .args(["send", "text", "--json", "-", "--to", to])
+            .write_stdin(template)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let to: Vec<String> = sandbox
+        .running()
+        .messages()
+        .iter()
+        .map(|m| m.body["to"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(to, ["447700900123", "12125550100"]);
+}

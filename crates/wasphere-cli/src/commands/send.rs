@@ -27,12 +27,9 @@ pub(crate) fn run(
 ) -> Result<(), Failure> {
     let (message_type, common, connection) = compose::split(&args.message);
     let mut message = match &common.json {
-        Some(path) => from_json(message_type, path)?,
+        Some(path) => from_json(message_type, path, common.to.as_deref())?,
         None => compose::from_flags(&args.message, matches)?,
     };
-    if let (Some(to), Some(_)) = (&common.to, &common.json) {
-        *message.to_mut() = to.clone();
-    }
     normalise_recipient(&mut message, out);
     if !common.no_validate {
         message
@@ -64,8 +61,16 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn from_json(t: MessageType, path: &std::path::Path) -> Result<Message, Failure> {
-    let body = input::read(path, "the JSON body")?;
+/// The body of `--json`, with `to` replaced by `--to` when given (so one file can serve
+/// as a template for many recipients, with or without a `to` of its own).
+fn from_json(t: MessageType, path: &std::path::Path, to: Option<&str>) -> Result<Message, Failure> {
+    let mut body = input::read(path, "the JSON body")?;
+    if let Some(to) = to
+        && let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(&body)
+    {
+        fields.insert("to".to_owned(), Value::String(to.to_owned()));
+        body = Value::Object(fields).to_string().into_bytes();
+    }
     Message::parse(t, &body).map_err(|e| Failure::validation(&format!("the {t} body"), e))
 }
 
