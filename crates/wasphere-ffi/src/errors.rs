@@ -10,23 +10,29 @@ use crate::strings;
 
 /// The call succeeded.
 pub const WASPHERE_OK: i32 = 0;
-/// Any failure not covered by a more specific code (including an internal error).
+/// Anything else: an unexpected status (a redirect, 405, …), or an internal error.
 pub const WASPHERE_ERR_OTHER: i32 = 1;
-/// Invalid input: a message that breaks a rule, a NULL or non-UTF-8 argument, malformed
-/// JSON, an unknown message type or a bad configuration.
+/// Invalid input, so repeating the call will not help: a message that breaks a rule, a
+/// NULL or non-UTF-8 argument, malformed JSON, an unknown message type, a bad
+/// configuration, or the server's 400 or 422 (recipient not on WhatsApp, media URL
+/// unreachable).
 pub const WASPHERE_ERR_INVALID: i32 = 2;
-/// The server refused the API key (401 or 403), or a webhook delivery failed verification.
+/// The API key was refused (401) or may not send with this session (403), or a webhook
+/// delivery failed verification.
 pub const WASPHERE_ERR_AUTH: i32 = 3;
-/// The session (or another resource) does not exist (404).
+/// The session does not exist (404).
 pub const WASPHERE_ERR_NOT_FOUND: i32 = 4;
-/// The rate limit was reached (429); `retryAfter` says how long to wait.
+/// Too many requests (429) for longer than the retry policy waits; `retryAfter` in
+/// `error_json` says how many seconds to wait.
 pub const WASPHERE_ERR_RATE_LIMITED: i32 = 5;
-/// The server failed (5xx, or a 4xx the client cannot fix by changing the message).
+/// The server refused without processing the message: the session is not connected
+/// (500), or its provider cannot send this type (501).
 pub const WASPHERE_ERR_SERVER: i32 = 6;
-/// The server could not be reached; the message was certainly not sent.
+/// The request never left this machine (connection refused, DNS, connect timeout): the
+/// message was certainly not sent.
 pub const WASPHERE_ERR_NETWORK: i32 = 7;
-/// The request may or may not have been processed (a timeout after the body left, a
-/// gateway error): check before sending again, or a duplicate may result.
+/// The message may have been delivered (a 502/504 or other 5xx, a timeout or broken
+/// connection after sending): check before sending it again, or it may arrive twice.
 pub const WASPHERE_ERR_OUTCOME_UNKNOWN: i32 = 8;
 
 /// The class of a failure: its return code and the `kind` string of `error_json`.
