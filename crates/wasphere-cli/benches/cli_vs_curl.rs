@@ -11,7 +11,7 @@
 //! Exits non-zero when curl is missing or a run fails; it does not fail on a missed
 //! target, since timings depend on the machine: the figures go in docs/benchmarks.md.
 
-#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -42,6 +42,9 @@ pub(crate) fn run(
     let result = endpoint.and_then(|endpoint| {
         if common.dry_run {
             let key = resolver.api_key()?;
+            if let Some((k, _)) = &key {
+                out.protect(k);
+            }
             report_key_source(key.as_ref().map(|(_, s)| s), out);
             dry_run(&endpoint, &message, key.as_ref().map(|(k, _)| k), out);
             return Ok(());
