@@ -198,3 +198,25 @@ fn flags_beat_environment_beat_profile() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_file_is_not_read_when_flags_and_environment_say_everything() {
+    let sandbox = TestSandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "this is not toml [").unwrap();
+    let output = sandbox
+        .wasphere(dir.path())
+        .args(["send", "text", "--to", "923001234567", "--text", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Once a setting must come from it, the broken file is reported with its position.
+    let output = sandbox
+        .wasphere(dir.path())
+        .env_remove("WASPHERE_SESSION")
+        .args(["send", "text", "--to", "923001234567", "--text", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("line 1"), "{}", stderr(&output));
+}
