@@ -3,21 +3,7 @@
 
 use wasphere_client::{Error, ErrorClass};
 
-use crate::exit::{Exit, Failure};
-
-/// The exit code of an error class; the numbers are the same by design.
-pub(crate) fn exit_of(class: ErrorClass) -> Exit {
-    match class {
-        ErrorClass::Invalid => Exit::Invalid,
-        ErrorClass::Auth => Exit::Auth,
-        ErrorClass::NotFound => Exit::NotFound,
-        ErrorClass::RateLimited => Exit::RateLimited,
-        ErrorClass::Server => Exit::Server,
-        ErrorClass::Network => Exit::Network,
-        ErrorClass::OutcomeUnknown => Exit::OutcomeUnknown,
-        ErrorClass::Other => Exit::Other,
-    }
-}
+use crate::exit::Failure;
 
 /// Describes a failed send.
 pub(crate) fn from_client(err: Error) -> Failure {
@@ -25,7 +11,7 @@ pub(crate) fn from_client(err: Error) -> Failure {
     if let Error::Validation(v) = err {
         return Failure::validation("the message", v);
     }
-    let mut f = Failure::new(exit_of(class), err.to_string());
+    let mut f = Failure::new(class, err.to_string());
     if let Some(status) = err.status() {
         f = f.detail("status", status);
     }
@@ -71,22 +57,7 @@ pub(crate) fn from_client(err: Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_class_keeps_its_number() {
-        for class in [
-            ErrorClass::Other,
-            ErrorClass::Invalid,
-            ErrorClass::Auth,
-            ErrorClass::NotFound,
-            ErrorClass::RateLimited,
-            ErrorClass::Server,
-            ErrorClass::Network,
-            ErrorClass::OutcomeUnknown,
-        ] {
-            assert_eq!(i32::from(exit_of(class).code()), class.code(), "{class}");
-        }
-    }
+    use crate::exit::Exit;
 
     #[test]
     fn outcome_unknown_says_not_to_resend_blindly() {

@@ -10,53 +10,15 @@ use std::process::ExitCode;
 use serde_json::{Map, Value};
 use wasphere_types::{ValidationError, Violation};
 
-/// The process exit code of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum Exit {
-    /// Anything without a more precise code: unreadable files, I/O.
-    Other = 1,
-    /// Bad usage or an invalid message; nothing was sent.
-    Invalid = 2,
-    /// The API key was refused (401/403), or a webhook signature is not authentic.
-    Auth = 3,
-    /// The session or workspace does not exist (404).
-    NotFound = 4,
-    /// Still rate limited after the allowed retries (429).
-    RateLimited = 5,
-    /// The server or the session failed (5xx).
-    Server = 6,
-    /// The request never reached the server, or timed out before it was sent.
-    Network = 7,
-    /// The request may have been processed: the message may have been sent.
-    OutcomeUnknown = 8,
-}
+/// The class of a failure is the exit code: the client's [`ErrorClass`] numbers are the
+/// CLI's exit codes and the C ABI's return codes, so all three speak one vocabulary
+/// (the same `kind` words in `--output json` as in the C ABI's `error_json`).
+pub(crate) use wasphere_client::ErrorClass as Exit;
 
-impl Exit {
-    /// A stable word for `--output json`.
-    pub(crate) fn kind(self) -> &'static str {
-        match self {
-            Exit::Other => "error",
-            Exit::Invalid => "invalid",
-            Exit::Auth => "auth",
-            Exit::NotFound => "notFound",
-            Exit::RateLimited => "rateLimited",
-            Exit::Server => "server",
-            Exit::Network => "network",
-            Exit::OutcomeUnknown => "outcomeUnknown",
-        }
-    }
-
-    /// The numeric code.
-    pub(crate) fn code(self) -> u8 {
-        self as u8
-    }
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e.code())
-    }
+/// The process exit code of a failure class.
+pub(crate) fn exit_code(class: Exit) -> ExitCode {
+    // Codes are 1 to 8 by construction, so the conversion never falls back.
+    ExitCode::from(u8::try_from(class.code()).unwrap_or(1))
 }
 
 /// Why a command failed: the exit code, a sentence, and details for people and for JSON.
@@ -145,6 +107,7 @@ mod tests {
         ];
         for (exit, code) in all {
             assert_eq!(exit.code(), code, "{exit:?}");
+            assert_eq!(exit_code(exit), ExitCode::from(code as u8), "{exit:?}");
             assert!(
                 crate::cli::EXIT_CODES.contains(&format!("\n  {code}  ")),
                 "{code} is not documented in --help"

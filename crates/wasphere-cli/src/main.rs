@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             out.failure(&failure);
-            failure.exit.into()
+            exit::exit_code(failure.exit)
         }
     }
 }
@@ -76,7 +76,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .join(" ");
     let out = Output::new(OutputFormat::Json);
     out.failure(&Failure::invalid(message).hint("run with --help for usage"));
-    Exit::Invalid.into()
+    exit::exit_code(Exit::Invalid)
 }
 
 fn wants_json() -> bool {

@@ -128,7 +128,7 @@ impl Output {
 /// `{"error": {"kind", "exitCode", "message", …details, "violations"?, "hint"?}}`.
 pub(crate) fn failure_json(failure: &Failure) -> Value {
     let mut error = Map::new();
-    error.insert("kind".into(), failure.exit.kind().into());
+    error.insert("kind".into(), failure.exit.as_str().into());
     error.insert("exitCode".into(), failure.exit.code().into());
     error.insert("message".into(), failure.message.clone().into());
     for (k, v) in &failure.details {

@@ -88,6 +88,18 @@ fn exit_4_when_the_session_does_not_exist() {
     let (code, err) = code_of(&sandbox, &["--session", "no-such-session"]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("404"), "{err}");
+
+    // The JSON `kind` is the client's ErrorClass word, the same the C ABI's error_json uses.
+    let dir = tempfile::tempdir().unwrap();
+    let output = sandbox
+        .wasphere(dir.path())
+        .args(TEXT)
+        .args(["--session", "no-such-session", "-o", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_str(&stderr(&output)).unwrap();
+    assert_eq!(json["error"]["kind"], "not-found");
+    assert_eq!(json["error"]["exitCode"], 4);
 }
 
 #[test]
