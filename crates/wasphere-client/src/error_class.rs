@@ -40,6 +40,18 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
+    /// Every class, in code order (1 to 8).
+    pub const ALL: [ErrorClass; 8] = [
+        ErrorClass::Other,
+        ErrorClass::Invalid,
+        ErrorClass::Auth,
+        ErrorClass::NotFound,
+        ErrorClass::RateLimited,
+        ErrorClass::Server,
+        ErrorClass::Network,
+        ErrorClass::OutcomeUnknown,
+    ];
+
     /// The stable numeric code.
     pub const fn code(self) -> i32 {
         self as i32
@@ -73,17 +85,7 @@ mod tests {
 
     #[test]
     fn codes_are_stable() {
-        let all = [
-            ErrorClass::Other,
-            ErrorClass::Invalid,
-            ErrorClass::Auth,
-            ErrorClass::NotFound,
-            ErrorClass::RateLimited,
-            ErrorClass::Server,
-            ErrorClass::Network,
-            ErrorClass::OutcomeUnknown,
-        ];
-        let codes: Vec<i32> = all.iter().map(|c| c.code()).collect();
+        let codes: Vec<i32> = ErrorClass::ALL.iter().map(|c| c.code()).collect();
         assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7, 8]);
     }
 }

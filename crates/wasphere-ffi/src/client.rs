@@ -215,16 +215,7 @@ mod tests {
 
     #[test]
     fn error_kinds_are_the_client_class_names() {
-        for class in [
-            ErrorClass::Other,
-            ErrorClass::Invalid,
-            ErrorClass::Auth,
-            ErrorClass::NotFound,
-            ErrorClass::RateLimited,
-            ErrorClass::Server,
-            ErrorClass::Network,
-            ErrorClass::OutcomeUnknown,
-        ] {
+        for class in ErrorClass::ALL {
             let kind = Kind::from(class);
             assert_eq!((kind.name(), kind.code()), (class.as_str(), class.code()));
         }
