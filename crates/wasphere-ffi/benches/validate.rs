@@ -34,9 +34,9 @@ fn corpus() -> Vec<(MessageType, String)> {
     corpus
 }
 
-/// Native and C-ABI validation of `corpus`, side by side in one criterion group.
-fn compare(c: &mut Criterion, name: &str, corpus: &[(MessageType, String)]) {
-    let c_corpus: Vec<(CString, CString)> = corpus
+/// The corpus as the NUL-terminated strings a C caller would pass.
+fn to_c_strings(corpus: &[(MessageType, String)]) -> Vec<(CString, CString)> {
+    corpus
         .iter()
         .map(|(t, b)| {
             (
@@ -44,7 +44,12 @@ fn compare(c: &mut Criterion, name: &str, corpus: &[(MessageType, String)]) {
                 CString::new(b.as_str()).unwrap(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Native and C-ABI validation of `corpus`, side by side in one criterion group.
+fn compare(c: &mut Criterion, name: &str, corpus: &[(MessageType, String)]) {
+    let c_corpus = to_c_strings(corpus);
     let bytes: u64 = corpus.iter().map(|(_, b)| b.len() as u64).sum();
 
     let mut group = c.benchmark_group(name);
@@ -119,15 +124,7 @@ fn c_pass(corpus: &[(CString, CString)]) -> usize {
 /// The C ABI's throughput as a share of native, measured in alternating short rounds so
 /// that load from other processes hits both sides alike; prints the median of the rounds.
 fn interleaved_ratio(name: &str, corpus: &[(MessageType, String)]) {
-    let c_corpus: Vec<(CString, CString)> = corpus
-        .iter()
-        .map(|(t, b)| {
-            (
-                CString::new(t.as_str()).unwrap(),
-                CString::new(b.as_str()).unwrap(),
-            )
-        })
-        .collect();
+    let c_corpus = to_c_strings(corpus);
     const PASSES: u32 = 2_000;
     let mut ratios: Vec<f64> = (0..41)
         .map(|_| {
