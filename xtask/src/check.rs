@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use crate::generated::{self, Producer};
-use crate::{header, schemas};
+use crate::{header, n8n, schemas};
 
 /// Every task whose output is committed. A new generator is one more line here.
-pub(crate) const PRODUCERS: &[Producer] = &[schemas::PRODUCER, header::PRODUCER];
+pub(crate) const PRODUCERS: &[Producer] = &[schemas::PRODUCER, header::PRODUCER, n8n::PRODUCER];
 
 /// Regenerates everything in memory and compares it with the tree.
 pub(crate) fn run(root: &Path) -> Result<(), String> {

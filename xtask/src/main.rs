@@ -1,6 +1,7 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
 //! - `schemas`: writes the JSON Schemas of `wasphere-types` to `docs/schemas/`;
+//! - `n8n`: writes the generated fields of the n8n node from `docs/schemas/`;
 //! - `check`: fails when a committed generated file differs from what the code generates.
 
 // Printing to the terminal is what a command-line task is for.
@@ -11,6 +12,7 @@
 mod check;
 mod generated;
 mod header;
+mod n8n;
 mod schemas;
 
 use std::path::PathBuf;
@@ -21,6 +23,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   schemas   write docs/schemas/<name>.schema.json from wasphere-types
   header    write crates/wasphere-ffi/include/wasphere.h with cbindgen
+  n8n       write the n8n node's operations and fields from docs/schemas/
   check     fail if a generated file in the tree is stale, missing or extra";
 
 fn main() -> ExitCode {
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     {
         ["schemas"] => schemas::run(&root),
         ["header"] => header::run(&root),
+        ["n8n"] => n8n::run(&root),
         ["check"] => check::run(&root),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
