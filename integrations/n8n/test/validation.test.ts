@@ -31,8 +31,8 @@ test('a misspelt field is named, with the field it probably meant', () => {
 	const body = { ...documented.document, filename: 'report.pdf' };
 	delete (body as Record<string, unknown>).fileName;
 	const found = violations(operation('document'), body);
-	const unknown = found.find((v) => v.rule === 'unknown field');
-	assert.ok(unknown, JSON.stringify(found));
+	const unknown = found[0];
+	assert.equal(unknown.rule, 'unknown field', JSON.stringify(found));
 	assert.equal(unknown.path, 'filename');
 	assert.match(unknown.message, /did you mean "fileName"/);
 	assert.ok(found.some((v) => v.path === 'fileName' && v.rule === 'required'));

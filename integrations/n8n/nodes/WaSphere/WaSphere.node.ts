@@ -178,11 +178,13 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
-/** An item of the error output: what failed, and for whom. */
+/** An item of the error output: what failed, and for whom. Only `error`, `message` and
+ * `details` at the top: n8n routes such an item to the error output (and merges the
+ * input item into it) when the node's "On Error" is "Continue (using error output)". */
 function failureJson(failure: NodeApiError | NodeOperationError, body: Record<string, unknown>): IDataObject {
-	const json: IDataObject = { error: failure.message };
-	if (failure.description) json.description = failure.description;
-	if (failure instanceof NodeApiError && failure.httpCode) json.httpCode = failure.httpCode;
-	if (typeof body.to === 'string') json.to = body.to;
-	return json;
+	const details: IDataObject = {};
+	if (failure.description) details.description = failure.description;
+	if (failure instanceof NodeApiError && failure.httpCode) details.httpCode = failure.httpCode;
+	if (typeof body.to === 'string') details.to = body.to;
+	return { error: failure.message, details };
 }

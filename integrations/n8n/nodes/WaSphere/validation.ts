@@ -36,12 +36,15 @@ export function violations(operation: OperationSpec, body: unknown): Violation[]
 	// ajv reports a failed `type: ["string","null"]` once per branch on some keywords:
 	// one line per path and rule is enough.
 	const seen = new Set<string>();
-	return found.filter((v) => {
+	const unique = found.filter((v) => {
 		const key = `${v.path}\u0000${v.rule}`;
 		if (seen.has(key)) return false;
 		seen.add(key);
 		return true;
 	});
+	// A misspelt field also makes the real one "required": the misspelling is the cause,
+	// so it is said first.
+	return [...unique.filter((v) => v.rule === 'unknown field'), ...unique.filter((v) => v.rule !== 'unknown field')];
 }
 
 /** `/buttons/0/id` → `buttons[0].id`; the root is `body`. */
@@ -76,7 +79,7 @@ function describe(error: ErrorObject): Violation {
 			return {
 				path: at(name),
 				rule: 'unknown field',
-				message: `unknown field "${name}"${hint}; allowed here: ${known.join(', ')}`,
+				message: `is not a field of this body${hint}; allowed here: ${known.join(', ')}`,
 			};
 		}
 		case 'required':
