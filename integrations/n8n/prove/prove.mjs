@@ -403,12 +403,17 @@ const n8nPort = await freePort();
 const webhookNode = templates.answerReply.nodes.find((n) => n.type === 'n8n-nodes-wasphere.waSphereTrigger');
 const webhookUrl = `http://127.0.0.1:${n8nPort}/webhook/${webhookNode.webhookId}/wasphere`;
 const replying = await Sandbox.start('replying', { rateLimit: '60/1m', webhookUrl, secret: WEBHOOK_SECRET });
-console.log(`sandboxes: plain ${plain.baseUrl}, paced (60/10s) ${paced.baseUrl}, replying ${replying.baseUrl} -> ${webhookUrl}`);
+const tight = await Sandbox.start('tight', { rateLimit: '2/5s' });
+console.log(
+	`sandboxes: plain ${plain.baseUrl}, paced (60/10s) ${paced.baseUrl}, tight (2/5s) ${tight.baseUrl}, replying ${replying.baseUrl} -> ${webhookUrl}`,
+);
 
 const CREDENTIALS = {
 	plain: { id: 'wasphereSandbox1', name: 'WaSphere sandbox' },
 	paced: { id: 'wasphereSandbox2', name: 'WaSphere sandbox at 60 per 10 s' },
 	replying: { id: 'wasphereSandbox3', name: 'WaSphere sandbox with webhooks' },
+	tight: { id: 'wasphereSandbox4', name: 'WaSphere sandbox at 2 per 5 s' },
+	wrongKey: { id: 'wasphereWrongKey', name: 'WaSphere sandbox with a revoked key' },
 	header: { id: 'wasphereHeaderAu', name: 'WaSphere API key header' },
 	webhook: { id: 'wasphereWebhook1', name: 'WaSphere webhook secret' },
 };
@@ -419,6 +424,12 @@ await proof('setup: the packed node installed as a community package, credential
 		plain.credential(CREDENTIALS.plain.id, CREDENTIALS.plain.name),
 		paced.credential(CREDENTIALS.paced.id, CREDENTIALS.paced.name),
 		replying.credential(CREDENTIALS.replying.id, CREDENTIALS.replying.name),
+		tight.credential(CREDENTIALS.tight.id, CREDENTIALS.tight.name),
+		(() => {
+			const wrong = plain.credential(CREDENTIALS.wrongKey.id, CREDENTIALS.wrongKey.name);
+			wrong.data.apiKey = 'wsk_test_revoked';
+			return wrong;
+		})(),
 		{ ...CREDENTIALS.header, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${SANDBOX.key}` } },
 		{ ...CREDENTIALS.webhook, type: 'waSphereWebhookApi', data: { signingSecret: WEBHOOK_SECRET } },
 	]);
@@ -438,6 +449,27 @@ await proof('setup: the packed node installed as a community package, credential
 				},
 			},
 		}),
+		derive(templates.eachRow, {
+			id: 'wasphereTight429',
+			name: '4 rows at a limit set too high for the key',
+			credentials: { waSphereApi: CREDENTIALS.tight },
+			patch: {
+				'Send text': (node) => {
+					node.parameters.requestOptions = { requestsPerWindow: 100, windowSeconds: 60 };
+				},
+				'Sample rows': (node) => {
+					node.parameters.jsCode = node.parameters.jsCode.replace(
+						"].map(",
+						"  { phoneNumber: '12125550101', firstName: 'Noah', orderId: '1237' },\n].map(",
+					);
+				},
+			},
+		}),
+		derive(templates.eachRow, {
+			id: 'wasphereRevoked1',
+			name: 'A revoked key',
+			credentials: { waSphereApi: CREDENTIALS.wrongKey },
+		}),
 		misspeltWorkflow('wasphereMisspelt', 'continueErrorOutput'),
 		misspeltWorkflow('wasphereMisspStp', 'stopWorkflow'),
 		derive(templates.httpRequest, {
@@ -456,7 +488,7 @@ await proof('setup: the packed node installed as a community package, credential
 			credentials: { waSphereApi: CREDENTIALS.replying },
 		}),
 	]);
-	check('the package, 5 credentials and 6 workflows are in n8n', true);
+	check('the package, 7 credentials and 8 workflows are in n8n', true);
 });
 
 /** Three documents through the node's JSON input: the second spells `filename`. */
@@ -593,6 +625,33 @@ await proof('(4) the HTTP Request template sends its rows', async () => {
 		added.map((m) => m.body.text).join('|') ===
 			'Hello Ayesha, your order is ready!|Hello Oliver, your order is ready!|Hello Maria, your order is ready!',
 		JSON.stringify(added.map((m) => m.body)),
+	);
+});
+
+await proof("(4b) the server's refusals: a 429 waited out for its Retry-After, a 401 as a NodeApiError", async () => {
+	const execution = await n8n.execute('wasphereTight429');
+	if (!check('4 rows through a key limited to 2 per 5 s all arrive', execution.status === 'success', describeFailure(execution))) return;
+	const [sent = []] = outputs(execution, 'Send text');
+	const stats = await tight.stats();
+	const counts = stats.statusCounts ?? {};
+	check('4 items out with a messageId', sent.length === 4 && sent.every((o) => o.messageId), JSON.stringify(sent));
+	check(
+		`each 429 was waited out, not retried into more 429s (201: ${counts['201']}, 429: ${counts['429'] ?? 0})`,
+		counts['201'] === 4 && counts['429'] >= 1 && counts['429'] <= 2,
+		JSON.stringify(stats),
+	);
+
+	const revoked = await n8n.execute('wasphereRevoked1');
+	const error = revoked.error ?? {};
+	check(
+		'a refused key stops the run with a NodeApiError carrying the status and the server\'s message',
+		revoked.status === 'error' &&
+			error.name === 'NodeApiError' &&
+			String(error.httpCode) === '401' &&
+			/WaSphere answered 401: Invalid or expired API key/.test(error.message ?? '') &&
+			/check the credential/.test(error.description ?? '') &&
+			!JSON.stringify(error).includes('wsk_test_revoked'),
+		JSON.stringify(error).slice(0, 1500),
 	);
 });
 

@@ -105,7 +105,12 @@ export class WaSphere implements INodeType {
 						{ itemIndex, description: listViolations(found) },
 					);
 				}
-				const answer = await send(this, request(connection, operation, body, this, itemIndex), pacing(this, connection, itemIndex), itemIndex);
+				const answer = await send(
+					this,
+					request(connection, operation, body, this, itemIndex),
+					pacing(this, connection, itemIndex),
+					itemIndex,
+				);
 				out.push({
 					json: { ...answer, to: body.to as string, type: operation.value },
 					pairedItem: { item: itemIndex },
