@@ -42,27 +42,9 @@ pub(crate) fn body_fields(root: &Value, context: &str) -> Result<Vec<Literal>, S
              integrations/n8n/nodes/WaSphere/description.ts and RESERVED in xtask/src/n8n/fields.rs"
         ));
     }
-    let mut fields = Vec::new();
-    for (name, property) in required {
-        fields.push(field(
-            root,
-            name,
-            property,
-            true,
-            &format!("{context}.{name}"),
-        )?);
-    }
+    let mut fields = fields_of(root, &required, true, context)?;
     if !optional.is_empty() {
-        let mut options = Vec::new();
-        for (name, property) in optional {
-            options.push(field(
-                root,
-                name,
-                property,
-                false,
-                &format!("{context}.{name}"),
-            )?);
-        }
+        let options = fields_of(root, &optional, false, context)?;
         fields.push(Literal::object([
             ("displayName", Literal::str("Additional Fields")),
             ("name", Literal::str(ADDITIONAL_FIELDS)),
@@ -88,6 +70,19 @@ pub(crate) fn path_field(name: &str, description: &str) -> Literal {
 }
 
 type Named<'a> = Vec<(&'a str, &'a Value)>;
+
+/// A field for each named property, all required or all optional.
+fn fields_of(
+    root: &Value,
+    properties: &Named<'_>,
+    required: bool,
+    context: &str,
+) -> Result<Vec<Literal>, String> {
+    properties
+        .iter()
+        .map(|(name, property)| field(root, name, property, required, &format!("{context}.{name}")))
+        .collect()
+}
 
 /// An object schema's properties, split into required (in `required` order) and
 /// optional (in property order).
@@ -276,14 +271,9 @@ fn field(
                             .or(each.strip_prefix(", ").map(str::to_owned));
                     }
                     ["object"] => {
-                        let mut entry_fields = Vec::new();
                         let (req, opt) = split_properties(root, item, context)?;
-                        for (n, p) in &req {
-                            entry_fields.push(field(root, n, p, true, &format!("{context}.{n}"))?);
-                        }
-                        for (n, p) in &opt {
-                            entry_fields.push(field(root, n, p, false, &format!("{context}.{n}"))?);
-                        }
+                        let mut entry_fields = fields_of(root, &req, true, context)?;
+                        entry_fields.extend(fields_of(root, &opt, false, context)?);
                         out.push("type", Literal::str("fixedCollection"));
                         out.push(
                             "placeholder",
