@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use wasphere_types::RateLimit;
 
 /// The exit codes, shown at the end of `wasphere --help` and in the README.
 pub(crate) const EXIT_CODES: &str = "\
@@ -542,7 +543,7 @@ pub(crate) struct SandboxArgs {
     pub(crate) addr: SocketAddr,
     /// Requests allowed per window, as N/DURATION (60/1m, 600/1s, 3/600s) or off.
     #[arg(long, value_name = "N/DURATION|off", default_value = "60/1m")]
-    pub(crate) rate_limit: String,
+    pub(crate) rate_limit: RateLimit,
     /// The API key the sandbox accepts (default wsk_test_sandbox). Visible in the process list: use a test key only.
     #[arg(long, value_name = "KEY")]
     pub(crate) api_key: Option<String>,

@@ -11,8 +11,6 @@ use crate::limiter;
 use crate::transport::{Transport, TransportConfig};
 use crate::{Client, Error, RateLimit, RetryPolicy};
 
-/// The longest rate-limit window accepted: a day.
-const MAX_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 /// The largest safety margin accepted: a minute.
 const MAX_MARGIN: Duration = Duration::from_secs(60);
 
@@ -184,25 +182,19 @@ impl ClientBuilder {
         if self.safety_margin > MAX_MARGIN {
             return Err(config("the safety margin must be at most a minute"));
         }
-        let limiter = match self.rate_limit {
+        let limiter = match self
+            .rate_limit
+            .check()
+            .map_err(|e| config(&e.to_string()))?
+        {
             RateLimit::Off => None,
-            RateLimit::Window { max, window } => {
-                if max == 0 {
-                    return Err(config("the rate limit must allow at least one send"));
-                }
-                if window.is_zero() || window > MAX_WINDOW {
-                    return Err(config(
-                        "the rate-limit window must be longer than zero and at most a day",
-                    ));
-                }
-                Some(limiter::shared(
-                    &base_url,
-                    key.expose_secret(),
-                    max,
-                    window,
-                    self.safety_margin,
-                ))
-            }
+            RateLimit::Window { max, window } => Some(limiter::shared(
+                &base_url,
+                key.expose_secret(),
+                max,
+                window,
+                self.safety_margin,
+            )),
         };
         let transport = Transport::new(TransportConfig {
             key: &key,

@@ -81,14 +81,13 @@ pub use client::Client;
 pub use env::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE};
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
-pub use limiter::RateLimit;
 pub use retry::{AtLeastOnce, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries};
 pub use transport::MAX_ANSWER_BYTES;
 /// The contract's types, re-exported so that one dependency is enough.
 pub use wasphere_types as types;
 pub use wasphere_types::{
-    ApiKey, Button, ListSection, Message, MessageType, SendResponse, SessionId, ValidationError,
-    WorkspaceId,
+    ApiKey, Button, InvalidRateLimit, ListSection, Message, MessageType, RateLimit, SendResponse,
+    SessionId, ValidationError, WorkspaceId,
 };
 
 /// The user agent of every request: `wasphere-rs/<version>`.

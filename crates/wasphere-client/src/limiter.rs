@@ -18,49 +18,6 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::{Instant, sleep_until};
 
-/// The client-side rate limit, per API key: the server's rule is 60 per 60 s, sliding.
-///
-/// ```
-/// use std::time::Duration;
-/// use wasphere_client::RateLimit;
-/// assert_eq!(RateLimit::default(), RateLimit::Window { max: 60, window: Duration::from_secs(60) });
-/// assert_eq!(RateLimit::per_minute(20), RateLimit::Window { max: 20, window: Duration::from_secs(60) });
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RateLimit {
-    /// No client-side limit (the server still enforces its own).
-    Off,
-    /// At most `max` sends in any `window` (plus the safety margin).
-    Window {
-        /// Sends allowed per window; at least 1.
-        max: u32,
-        /// The window; more than zero, at most a day.
-        window: Duration,
-    },
-}
-
-impl RateLimit {
-    /// The documented limit of the WaSphere API: 60 sends per minute per key.
-    pub const DOCUMENTED: RateLimit = RateLimit::Window {
-        max: 60,
-        window: Duration::from_secs(60),
-    };
-
-    /// `max` sends per minute.
-    pub const fn per_minute(max: u32) -> Self {
-        RateLimit::Window {
-            max,
-            window: Duration::from_secs(60),
-        }
-    }
-}
-
-impl Default for RateLimit {
-    fn default() -> Self {
-        Self::DOCUMENTED
-    }
-}
-
 /// One API key's window, shared by every client and task sending with that key.
 #[derive(Debug)]
 pub(crate) struct KeyLimiter {

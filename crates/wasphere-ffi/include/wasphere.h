@@ -83,7 +83,8 @@ extern "C" {
 
 // Creates a client from `config_json`:
 // `{"baseUrl", "apiKey", "workspace", "session"}` and optionally
-// `"rateLimit"` (`"off"` or `{"max": n, "windowSecs": s}`; default 60 per 60 s),
+// `"rateLimit"` (`"off"`, `"MAX/WINDOW"` such as `"60/1m"`, or
+// `{"max": n, "windowSecs": s}`; default 60 per 60 s),
 // `"timeoutMs"`, `"connectTimeoutMs"`, `"allowInsecureHttp"` (plain `http://` is
 // otherwise allowed only to loopback) and `"retry"` (`"safe"`, the default, never
 // risks a duplicate; `"at-least-once"` also repeats sends that may have gone through).

@@ -9,10 +9,10 @@
 use std::ffi::c_char;
 
 use wasphere_client::blocking::Client;
-use wasphere_client::{Error, ErrorClass, RateLimit, RetryPolicy};
+use wasphere_client::{Error, ErrorClass, RetryPolicy};
 use wasphere_types::ApiKey;
 
-use crate::config::{Config, RateLimitConfig, RetryMode};
+use crate::config::{Config, RetryMode};
 use crate::errors::{FfiError, Kind};
 use crate::validate::parse_message;
 use crate::{guard, strings};
@@ -67,10 +67,7 @@ fn build(config: Config) -> Result<WasphereClient, FfiError> {
         .workspace(config.workspace)
         .session(config.session);
     if let Some(limit) = config.rate_limit {
-        builder = builder.rate_limit(match limit {
-            RateLimitConfig::Off => RateLimit::Off,
-            RateLimitConfig::Window { max, window } => RateLimit::Window { max, window },
-        });
+        builder = builder.rate_limit(limit);
     }
     if let Some(timeout) = config.timeout {
         builder = builder.timeout(timeout);
@@ -93,7 +90,8 @@ fn build(config: Config) -> Result<WasphereClient, FfiError> {
 
 /// Creates a client from `config_json`:
 /// `{"baseUrl", "apiKey", "workspace", "session"}` and optionally
-/// `"rateLimit"` (`"off"` or `{"max": n, "windowSecs": s}`; default 60 per 60 s),
+/// `"rateLimit"` (`"off"`, `"MAX/WINDOW"` such as `"60/1m"`, or
+/// `{"max": n, "windowSecs": s}`; default 60 per 60 s),
 /// `"timeoutMs"`, `"connectTimeoutMs"`, `"allowInsecureHttp"` (plain `http://` is
 /// otherwise allowed only to loopback) and `"retry"` (`"safe"`, the default, never
 /// risks a duplicate; `"at-least-once"` also repeats sends that may have gone through).

@@ -4,18 +4,9 @@
 use std::time::Duration;
 
 use serde_json::{Map, Value};
-use wasphere_types::{ApiKey, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::errors::FfiError;
-
-/// How many requests the client lets through per window.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum RateLimitConfig {
-    /// No client-side limit (the server's 429 is still honoured).
-    Off,
-    /// At most `max` requests in any window of `window`.
-    Window { max: u32, window: Duration },
-}
 
 /// Which failed sends may be repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +24,7 @@ pub(crate) struct Config {
     pub(crate) api_key: ApiKey,
     pub(crate) workspace: WorkspaceId,
     pub(crate) session: SessionId,
-    pub(crate) rate_limit: Option<RateLimitConfig>,
+    pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) allow_insecure_http: Option<bool>,
@@ -77,10 +68,14 @@ fn millis(map: &Map<String, Value>, field: &str) -> Result<Option<Duration>, Ffi
         .transpose()
 }
 
-fn rate_limit(v: &Value) -> Result<RateLimitConfig, FfiError> {
-    const EXPECTED: &str = r#""off" or {"max": <requests>, "windowSecs": <seconds>}"#;
+/// `"off"`, `"60/1m"`, or `{"max": 60, "windowSecs": 60}`: the text form of
+/// [`RateLimit`], or the object form that predates it.
+fn rate_limit(v: &Value) -> Result<RateLimit, FfiError> {
+    const EXPECTED: &str =
+        r#""off", "MAX/WINDOW" (such as "60/1m"), or {"max": <requests>, "windowSecs": <seconds>}"#;
     match v {
-        Value::String(s) if s == "off" => Ok(RateLimitConfig::Off),
+        // The text is not quoted back: a misplaced API key must never be echoed.
+        Value::String(s) => s.parse().map_err(|_| bad("rateLimit", EXPECTED)),
         Value::Object(o) => {
             if let Some(k) = o.keys().find(|k| *k != "max" && *k != "windowSecs") {
                 return Err(FfiError::invalid(format!(
@@ -91,22 +86,21 @@ fn rate_limit(v: &Value) -> Result<RateLimitConfig, FfiError> {
                 .get("max")
                 .and_then(Value::as_u64)
                 .and_then(|m| u32::try_from(m).ok())
-                .filter(|m| *m > 0)
                 .ok_or_else(|| bad("rateLimit.max", "a whole number of requests, at least 1"))?;
             let window = o
                 .get("windowSecs")
                 .and_then(Value::as_f64)
-                .filter(|w| w.is_finite() && *w > 0.0 && *w <= 86_400.0)
+                .filter(|w| w.is_finite() && *w > 0.0)
+                .and_then(|w| Duration::try_from_secs_f64(w).ok())
                 .ok_or_else(|| {
                     bad(
                         "rateLimit.windowSecs",
                         "a number of seconds above 0, at most 86400",
                     )
                 })?;
-            Ok(RateLimitConfig::Window {
-                max,
-                window: Duration::from_secs_f64(window),
-            })
+            RateLimit::Window { max, window }
+                .check()
+                .map_err(|e| FfiError::invalid(format!("config `rateLimit`: {e}")))
         }
         _ => Err(bad("rateLimit", EXPECTED)),
     }
@@ -197,13 +191,7 @@ mod tests {
             "connectTimeoutMs": 500, "allowInsecureHttp": true, "retry": "at-least-once",
         });
         let c = Config::parse(&json.to_string()).unwrap();
-        assert_eq!(
-            c.rate_limit,
-            Some(RateLimitConfig::Window {
-                max: 60,
-                window: Duration::from_secs(60)
-            })
-        );
+        assert_eq!(c.rate_limit, Some(RateLimit::per_minute(60)));
         assert_eq!(c.timeout, Some(Duration::from_millis(2500)));
         assert_eq!(c.connect_timeout, Some(Duration::from_millis(500)));
         assert_eq!(
@@ -211,7 +199,9 @@ mod tests {
             (Some(true), Some(RetryMode::AtLeastOnce))
         );
         let c = Config::parse(&with("rateLimit", "off".into())).unwrap();
-        assert_eq!(c.rate_limit, Some(RateLimitConfig::Off));
+        assert_eq!(c.rate_limit, Some(RateLimit::Off));
+        let c = Config::parse(&with("rateLimit", "100/1s".into())).unwrap();
+        assert_eq!(c.rate_limit, Some(RateLimit::per_second(100)));
         assert_eq!(c.timeout, None);
     }
 
@@ -246,12 +236,15 @@ mod tests {
         let err = Config::parse(&v.to_string()).unwrap_err().to_json_string();
         assert!(err.contains("`session` is required"), "{err}");
         assert!(Config::parse("[]").is_err());
-        assert!(
-            Config::parse(&with(
-                "rateLimit",
-                serde_json::json!({"max": 0, "windowSecs": 1})
-            ))
-            .is_err()
-        );
+        for limit in [
+            serde_json::json!({"max": 0, "windowSecs": 1}),
+            serde_json::json!({"max": 1, "windowSecs": 86_401}),
+            serde_json::json!("0/1m"),
+        ] {
+            let err = Config::parse(&with("rateLimit", limit.clone()))
+                .unwrap_err()
+                .to_json_string();
+            assert!(err.contains("rateLimit"), "{limit}: {err}");
+        }
     }
 }

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use axum::http::HeaderValue;
+use wasphere_types::RateLimit;
 
 use crate::builder::KeyConfig;
-use crate::rate_limit::{RateLimit, SlidingWindow};
+use crate::rate_limit::SlidingWindow;
 
 /// The permission a send needs.
 pub(crate) const SEND_PERMISSION: &str = "messages:send";

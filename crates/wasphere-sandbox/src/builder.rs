@@ -5,10 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use wasphere_types::webhook::WebhookSecret;
-use wasphere_types::{ApiKey, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
-use crate::rate_limit::RateLimit;
 use crate::running::RunningSandbox;
 use crate::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
 
@@ -189,8 +188,9 @@ impl SandboxBuilder {
     /// Checks the configuration, binds the address and starts serving.
     ///
     /// Fails with [`io::ErrorKind::InvalidInput`] for a malformed session name, an API key
-    /// that does not start with `wsk_`, a webhook URL that is not `http(s)://`, or a
-    /// fault rule with an impossible status or probability.
+    /// that does not start with `wsk_`, a rate limit that [`RateLimit::check`] refuses, a
+    /// webhook URL that is not `http(s)://`, or a fault rule with an impossible status or
+    /// probability.
     pub async fn start(mut self) -> io::Result<RunningSandbox> {
         if self.sessions.is_empty() {
             self.sessions.push((DEFAULT_SESSION.to_owned(), true));
@@ -220,6 +220,9 @@ impl SandboxBuilder {
                 return Err(invalid(format!("webhook URL {url:?} is not http or https")));
             }
         }
+        self.rate_limit
+            .check()
+            .map_err(|e| invalid(e.to_string()))?;
         for rule in &self.faults {
             rule.check().map_err(invalid)?;
         }

@@ -98,9 +98,10 @@ mod webhook_delivery;
 
 pub use builder::{KeyConfig, Sandbox, SandboxBuilder, default_workspace};
 pub use faults::{Fault, FaultRule, Trigger};
-pub use rate_limit::RateLimit;
 pub use records::{DeliveryRecord, RecordedMessage};
 pub use running::RunningSandbox;
+/// "N requests per window", shared with the rest of the toolkit.
+pub use wasphere_types::RateLimit;
 
 /// The API key a default sandbox accepts, with `messages:send` on every session.
 pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";

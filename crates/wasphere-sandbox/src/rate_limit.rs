@@ -1,78 +1,8 @@
-//! The server's rate limit: a sliding window per API key (contract section 3).
+//! The server's rate limit enforced: a sliding window per API key (contract section 3).
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// How many sends an API key may make.
-///
-/// ```
-/// use std::time::Duration;
-/// use wasphere_sandbox::RateLimit;
-/// assert_eq!(RateLimit::parse("60/1m"), Ok(RateLimit::Window { max: 60, window: Duration::from_secs(60) }));
-/// assert_eq!(RateLimit::parse("off"), Ok(RateLimit::Off));
-/// assert!(RateLimit::parse("60 per minute").is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RateLimit {
-    /// No limit (for benchmarks).
-    Off,
-    /// At most `max` counted requests in any span of `window`.
-    Window {
-        /// Requests allowed in any window.
-        max: u32,
-        /// The window's length.
-        window: Duration,
-    },
-}
-
-impl Default for RateLimit {
-    /// The documented limit: 60 requests per minute.
-    fn default() -> Self {
-        RateLimit::Window {
-            max: 60,
-            window: Duration::from_secs(60),
-        }
-    }
-}
-
-impl RateLimit {
-    /// Parses `"<max>/<window>"` with a humantime window (`"60/1m"`, `"600/1s"`,
-    /// `"3/600ms"`), or `"off"`.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        if s.eq_ignore_ascii_case("off") {
-            return Ok(RateLimit::Off);
-        }
-        let (max, window) = s.split_once('/').ok_or_else(|| {
-            format!("invalid rate limit {s:?}: expected \"off\" or <max>/<window>, such as 60/1m")
-        })?;
-        let max: u32 = max
-            .trim()
-            .parse()
-            .map_err(|_| format!("invalid rate limit {s:?}: {max:?} is not a whole number"))?;
-        let window = humantime::parse_duration(window.trim())
-            .map_err(|e| format!("invalid rate limit {s:?}: window {window:?}: {e}"))?;
-        if window.is_zero() {
-            return Err(format!(
-                "invalid rate limit {s:?}: the window must not be zero"
-            ));
-        }
-        Ok(RateLimit::Window { max, window })
-    }
-}
-
-impl fmt::Display for RateLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RateLimit::Off => f.write_str("off"),
-            RateLimit::Window { max, window } => {
-                write!(f, "{max}/{}", humantime::format_duration(*window))
-            }
-        }
-    }
-}
 
 /// The record of one API key's recent requests.
 ///
@@ -156,23 +86,6 @@ fn ceil_secs(d: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_the_documented_forms() {
-        let w = |max, secs: f64| RateLimit::Window {
-            max,
-            window: Duration::from_secs_f64(secs),
-        };
-        assert_eq!(RateLimit::parse("60/1m"), Ok(w(60, 60.0)));
-        assert_eq!(RateLimit::parse("600/1s"), Ok(w(600, 1.0)));
-        assert_eq!(RateLimit::parse("3/600s"), Ok(w(3, 600.0)));
-        assert_eq!(RateLimit::parse(" 3 / 250ms "), Ok(w(3, 0.25)));
-        assert_eq!(RateLimit::parse("OFF"), Ok(RateLimit::Off));
-        for bad in ["", "60", "x/1m", "60/", "60/0s", "-1/1m", "60/1 fortnight"] {
-            assert!(RateLimit::parse(bad).is_err(), "{bad:?}");
-        }
-        assert_eq!(w(60, 60.0).to_string(), "60/1m");
-    }
 
     #[test]
     fn admits_max_then_reports_when_the_oldest_leaves() {

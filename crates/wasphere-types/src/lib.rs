@@ -48,6 +48,7 @@ mod length;
 mod message;
 mod message_type;
 mod messages;
+mod rate_limit;
 mod response;
 pub mod schema;
 mod violation;
@@ -71,5 +72,6 @@ pub use messages::{
     ListSection, Location, MAX_CAPTION, PHONE_NUMBER_PATTERN, Poll, RECIPIENT_PATTERN, Reaction,
     Sticker, Text, Video, ViewOnce,
 };
+pub use rate_limit::{InvalidRateLimit, RateLimit};
 pub use response::{SendResponse, SendStatus};
 pub use violation::{Rule, RuleOrigin, ValidationError, Violation};

@@ -2,9 +2,7 @@
 
 use std::io::ErrorKind;
 
-use wasphere_sandbox::{
-    DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, RateLimit, Sandbox,
-};
+use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox};
 use wasphere_types::webhook::WebhookSecret;
 
 use crate::cli::SandboxArgs;
@@ -14,9 +12,9 @@ use crate::shutdown;
 
 /// Runs until Ctrl-C or SIGTERM. The first stdout line is `listening on http://ADDR`.
 pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
-    let rate_limit = RateLimit::parse(&args.rate_limit)
-        .map_err(|e| Failure::invalid(format!("--rate-limit: {e}")))?;
-    let mut builder = Sandbox::builder().addr(args.addr).rate_limit(rate_limit);
+    let mut builder = Sandbox::builder()
+        .addr(args.addr)
+        .rate_limit(args.rate_limit);
     let mut sessions = Vec::new();
     for spec in &args.sessions {
         let (name, connected) = match spec.split_once(':') {

@@ -63,7 +63,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     .parse()
                     .map_err(|e| format!("--addr {v:?}: {e} (expected e.g. 127.0.0.1:8080)"))?;
             }
-            "--rate-limit" => options.rate_limit = RateLimit::parse(&value("MAX/WINDOW or off")?)?,
+            "--rate-limit" => {
+                options.rate_limit =
+                    RateLimit::parse(&value("MAX/WINDOW or off")?).map_err(|e| e.to_string())?
+            }
             "--no-record" => options.record = false,
             "--webhook" => options.webhook = Some(value("URL")?),
             "-h" | "--help" => return Err(String::new()),
