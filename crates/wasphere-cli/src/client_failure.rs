@@ -3,7 +3,7 @@
 
 use wasphere_client::{Error, ErrorClass};
 
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// Describes a failed send.
 pub(crate) fn from_client(err: Error) -> Failure {
@@ -57,7 +57,7 @@ pub(crate) fn from_client(err: Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exit::Exit;
+    use wasphere_client::ErrorClass;
 
     #[test]
     fn outcome_unknown_says_not_to_resend_blindly() {
@@ -65,7 +65,7 @@ mod tests {
             status: 502,
             messages: vec!["bad gateway".into()],
         });
-        assert_eq!(f.exit, Exit::OutcomeUnknown);
+        assert_eq!(f.class, ErrorClass::OutcomeUnknown);
         assert_eq!(f.details["status"], 502);
         assert_eq!(f.details["mayHaveBeenDelivered"], true);
         assert!(f.hint.unwrap().contains("may have been sent"));

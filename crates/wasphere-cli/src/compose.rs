@@ -7,7 +7,7 @@ use wasphere_types::{
 };
 
 use crate::cli::{CaptionedMedia, ConnectionArgs, RowSpec, SendCommon, SendMessage};
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::mimetype;
 
 /// The message type, and the flags every type shares.

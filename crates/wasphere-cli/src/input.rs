@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// The bytes of `path`, or of stdin when `path` is `-`. Refuses to wait on an
 /// interactive stdin, where a forgotten pipe would look like a hang.

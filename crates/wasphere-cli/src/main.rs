@@ -17,7 +17,7 @@ mod cli;
 mod client_failure;
 mod commands;
 mod compose;
-mod exit;
+mod failure;
 mod input;
 mod mimetype;
 mod output;
@@ -31,8 +31,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
+use wasphere_client::ErrorClass;
+
 use crate::cli::{Cli, OutputFormat};
-use crate::exit::{Exit, Failure};
+use crate::failure::Failure;
 use crate::output::Output;
 
 fn main() -> ExitCode {
@@ -52,7 +54,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             out.failure(&failure);
-            exit::exit_code(failure.exit)
+            failure::exit_code(failure.class)
         }
     }
 }
@@ -76,7 +78,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .join(" ");
     let out = Output::new(OutputFormat::Json);
     out.failure(&Failure::invalid(message).hint("run with --help for usage"));
-    exit::exit_code(Exit::Invalid)
+    failure::exit_code(ErrorClass::Invalid)
 }
 
 fn wants_json() -> bool {

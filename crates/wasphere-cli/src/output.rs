@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use wasphere_types::{ApiKey, Rule, Violation};
 
 use crate::cli::OutputFormat;
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -128,8 +128,8 @@ impl Output {
 /// `{"error": {"kind", "exitCode", "message", …details, "violations"?, "hint"?}}`.
 pub(crate) fn failure_json(failure: &Failure) -> Value {
     let mut error = Map::new();
-    error.insert("kind".into(), failure.exit.as_str().into());
-    error.insert("exitCode".into(), failure.exit.code().into());
+    error.insert("kind".into(), failure.class.as_str().into());
+    error.insert("exitCode".into(), failure.class.code().into());
     error.insert("message".into(), failure.message.clone().into());
     for (k, v) in &failure.details {
         error.insert(k.clone(), v.clone());
@@ -196,7 +196,7 @@ pub(crate) fn rule_summary(rule: &Rule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exit::Exit;
+    use wasphere_client::ErrorClass;
 
     #[test]
     fn scrubs_protected_keys() {
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn json_failures_carry_kind_and_code() {
-        let f = Failure::new(Exit::Auth, "refused").detail("status", 401);
+        let f = Failure::new(ErrorClass::Auth, "refused").detail("status", 401);
         let v = failure_json(&f);
         assert_eq!(v["error"]["kind"], "auth");
         assert_eq!(v["error"]["exitCode"], 3);

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::ConfigKey;
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// Overrides the config directory (tests, containers).
 pub(crate) const CONFIG_DIR_ENV: &str = "WASPHERE_CONFIG_DIR";

@@ -4,7 +4,7 @@
 use wasphere_types::webhook::WebhookSecret;
 
 use crate::cli::SecretSource;
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// Loads the secret; an unset or empty one is a usage error (exit 2).
 pub(crate) fn load(source: &SecretSource) -> Result<WebhookSecret, Failure> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use wasphere_types::{ApiKey, SessionId, WorkspaceId};
 
 use crate::cli::{ConfigKey, ConnectionArgs};
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::profile_store::{self, DEFAULT_PROFILE, Profile};
 
 /// The environment variables, by setting.

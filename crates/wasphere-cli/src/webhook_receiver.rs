@@ -18,7 +18,7 @@ use wasphere_types::webhook::{
     SIGNATURE_HEADER, TIMESTAMP_HEADER, VerifyError, WebhookEvent, WebhookSecret, verify,
 };
 
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// What happened to one delivery.
 pub(crate) enum Delivery {

@@ -13,7 +13,7 @@ use wasphere_client::{Error, ErrorClass, RetryPolicy};
 use wasphere_types::ApiKey;
 
 use crate::config::{Config, RetryMode};
-use crate::errors::{FfiError, Kind};
+use crate::errors::FfiError;
 use crate::validate::parse_message;
 use crate::{guard, strings};
 
@@ -31,24 +31,9 @@ const _: () = {
     shareable::<WasphereClient>();
 };
 
-impl From<ErrorClass> for Kind {
-    fn from(class: ErrorClass) -> Kind {
-        match class {
-            ErrorClass::Other => Kind::Other,
-            ErrorClass::Invalid => Kind::Invalid,
-            ErrorClass::Auth => Kind::Auth,
-            ErrorClass::NotFound => Kind::NotFound,
-            ErrorClass::RateLimited => Kind::RateLimited,
-            ErrorClass::Server => Kind::Server,
-            ErrorClass::Network => Kind::Network,
-            ErrorClass::OutcomeUnknown => Kind::OutcomeUnknown,
-        }
-    }
-}
-
 /// Describes a client error for `error_json`, without the key.
 fn describe(e: Error, api_key: &ApiKey) -> FfiError {
-    let described = FfiError::new(e.class().into(), e.to_string())
+    let described = FfiError::new(e.class(), e.to_string())
         .with_status(e.status())
         .with_retry_after(e.retry_after())
         .with_server_messages(e.server_messages().into_iter().map(str::to_owned).collect());
@@ -160,7 +145,7 @@ pub unsafe extern "C" fn wasphere_send(
                 .send(&message)
                 .map_err(|e| describe(e, &handle.api_key))?;
             let json = serde_json::to_string(&sent).map_err(|e| {
-                FfiError::new(Kind::Other, format!("cannot encode the answer: {e}"))
+                FfiError::new(ErrorClass::Other, format!("cannot encode the answer: {e}"))
             })?;
             strings::write_out(response_json, json);
             Ok(())
@@ -198,7 +183,7 @@ mod tests {
             // SAFETY: written by the library as a NUL-terminated string.
             let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
             // SAFETY: returned through an output parameter, freed once.
-            unsafe { strings::wasphere_string_free(p) };
+            unsafe { crate::string_free::wasphere_string_free(p) };
             s
         })
     }
@@ -209,14 +194,6 @@ mod tests {
         // SAFETY: a NUL-terminated string and a valid output pointer.
         let client = unsafe { wasphere_client_new(config.as_ptr(), &mut error) };
         (client, take(error))
-    }
-
-    #[test]
-    fn error_kinds_are_the_client_class_names() {
-        for class in ErrorClass::ALL {
-            let kind = Kind::from(class);
-            assert_eq!((kind.name(), kind.code()), (class.as_str(), class.code()));
-        }
     }
 
     #[test]

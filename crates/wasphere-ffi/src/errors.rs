@@ -1,12 +1,11 @@
-//! Return codes, and the `error_json` object that explains a non-zero one.
+//! Return codes, and the `error_json` object that explains a non-zero one. Both are the
+//! client's [`ErrorClass`]: its code is the return code, its name the `kind`.
 
-use std::ffi::c_char;
 use std::time::Duration;
 
 use serde::Serialize;
+use wasphere_client::ErrorClass;
 use wasphere_types::Violation;
-
-use crate::strings;
 
 /// The call succeeded.
 pub const WASPHERE_OK: i32 = 0;
@@ -35,52 +34,32 @@ pub const WASPHERE_ERR_NETWORK: i32 = 7;
 /// connection after sending): check before sending it again, or it may arrive twice.
 pub const WASPHERE_ERR_OUTCOME_UNKNOWN: i32 = 8;
 
-/// The class of a failure: its return code and the `kind` string of `error_json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Other,
-    Invalid,
-    Auth,
-    NotFound,
-    RateLimited,
-    Server,
-    Network,
-    OutcomeUnknown,
-}
-
-impl Kind {
-    pub(crate) fn code(self) -> i32 {
-        match self {
-            Kind::Other => WASPHERE_ERR_OTHER,
-            Kind::Invalid => WASPHERE_ERR_INVALID,
-            Kind::Auth => WASPHERE_ERR_AUTH,
-            Kind::NotFound => WASPHERE_ERR_NOT_FOUND,
-            Kind::RateLimited => WASPHERE_ERR_RATE_LIMITED,
-            Kind::Server => WASPHERE_ERR_SERVER,
-            Kind::Network => WASPHERE_ERR_NETWORK,
-            Kind::OutcomeUnknown => WASPHERE_ERR_OUTCOME_UNKNOWN,
-        }
+// The header needs the codes as literal numbers (cbindgen copies them as written), so
+// they are spelled out above and held to the client's classes here, at compile time.
+const _: () = {
+    let codes = [
+        WASPHERE_ERR_OTHER,
+        WASPHERE_ERR_INVALID,
+        WASPHERE_ERR_AUTH,
+        WASPHERE_ERR_NOT_FOUND,
+        WASPHERE_ERR_RATE_LIMITED,
+        WASPHERE_ERR_SERVER,
+        WASPHERE_ERR_NETWORK,
+        WASPHERE_ERR_OUTCOME_UNKNOWN,
+    ];
+    let mut i = 0;
+    while i < codes.len() {
+        assert!(codes[i] == ErrorClass::ALL[i].code());
+        i += 1;
     }
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Kind::Other => "other",
-            Kind::Invalid => "invalid",
-            Kind::Auth => "auth",
-            Kind::NotFound => "not-found",
-            Kind::RateLimited => "rate-limited",
-            Kind::Server => "server",
-            Kind::Network => "network",
-            Kind::OutcomeUnknown => "outcome-unknown",
-        }
-    }
-}
+    assert!(codes.len() == ErrorClass::ALL.len());
+};
 
 /// A failure on its way out through `error_json`.
 #[derive(Debug, Serialize)]
 pub(crate) struct FfiError {
-    #[serde(serialize_with = "kind_name")]
-    kind: Kind,
+    #[serde(rename = "kind", serialize_with = "class_name")]
+    class: ErrorClass,
     code: i32,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,15 +77,15 @@ pub(crate) struct FfiError {
     reason: Option<&'static str>,
 }
 
-fn kind_name<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.name())
+fn class_name<S: serde::Serializer>(class: &ErrorClass, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(class.as_str())
 }
 
 impl FfiError {
-    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         FfiError {
-            kind,
-            code: kind.code(),
+            class,
+            code: class.code(),
             message: message.into(),
             status: None,
             violations: None,
@@ -117,7 +96,7 @@ impl FfiError {
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        Self::new(Kind::Invalid, message)
+        Self::new(ErrorClass::Invalid, message)
     }
 
     pub(crate) fn with_status(mut self, status: Option<u16>) -> Self {
@@ -171,7 +150,7 @@ impl FfiError {
             // Only a non-finite retryAfter could fail to serialize; keep the essentials.
             Err(_) => format!(
                 r#"{{"kind":"{}","code":{},"message":"internal error while describing an error"}}"#,
-                self.kind.name(),
+                self.class.as_str(),
                 self.code
             )
             .into_bytes(),
@@ -184,13 +163,8 @@ impl FfiError {
         String::from_utf8(self.to_json()).unwrap_or_default()
     }
 
-    /// Hands the explanation to the caller and returns the code.
-    ///
-    /// # Safety
-    /// `error_json` is NULL or valid for writing one pointer.
-    pub(crate) unsafe fn report(self, error_json: *mut *mut c_char) -> i32 {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { strings::write_out(error_json, self.to_json()) };
+    /// The return code.
+    pub(crate) fn code(&self) -> i32 {
         self.code
     }
 }
@@ -200,26 +174,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_match_the_cli_exit_classes() {
-        let all = [
-            Kind::Other,
-            Kind::Invalid,
-            Kind::Auth,
-            Kind::NotFound,
-            Kind::RateLimited,
-            Kind::Server,
-            Kind::Network,
-            Kind::OutcomeUnknown,
-        ];
-        let codes: Vec<i32> = all.iter().map(|k| k.code()).collect();
-        assert_eq!(codes, (1..=8).collect::<Vec<_>>());
-    }
-
-    #[test]
     fn optional_fields_are_left_out() {
         let json = FfiError::invalid("bad").to_json_string();
         assert_eq!(json, r#"{"kind":"invalid","code":2,"message":"bad"}"#);
-        let json = FfiError::new(Kind::RateLimited, "slow down")
+        let json = FfiError::new(ErrorClass::RateLimited, "slow down")
             .with_status(Some(429))
             .with_retry_after(Some(Duration::from_millis(1500)))
             .to_json();
@@ -231,7 +189,7 @@ mod tests {
 
     #[test]
     fn redaction_removes_the_secret() {
-        let e = FfiError::new(Kind::Auth, "key wsk_live_abcdef123456 refused")
+        let e = FfiError::new(ErrorClass::Auth, "key wsk_live_abcdef123456 refused")
             .with_server_messages(vec!["echo wsk_live_abcdef123456".into()])
             .redact("wsk_live_abcdef123456");
         let json = e.to_json_string();

@@ -5,7 +5,9 @@ use std::any::Any;
 use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::errors::{FfiError, Kind, WASPHERE_ERR_OTHER, WASPHERE_OK};
+use wasphere_client::ErrorClass;
+
+use crate::errors::{FfiError, WASPHERE_ERR_OTHER, WASPHERE_OK};
 use crate::strings;
 
 /// Runs an entry point that answers with a return code.
@@ -38,7 +40,7 @@ pub(crate) unsafe fn run_returning<T>(
         // SAFETY: forwarded from this function's contract.
         unsafe { strings::clear_out(error_json) };
         // SAFETY: forwarded from this function's contract.
-        body().map_err(|e| unsafe { e.report(error_json) })
+        body().map_err(|e| unsafe { report(e, error_json) })
     }));
     match outcome {
         Ok(result) => result,
@@ -46,15 +48,25 @@ pub(crate) unsafe fn run_returning<T>(
             discard(payload);
             let reported = catch_unwind(AssertUnwindSafe(|| {
                 let e = FfiError::new(
-                    Kind::Other,
+                    ErrorClass::Other,
                     "internal error: a panic was stopped at the C boundary (a bug in wasphere; please report it)",
                 );
                 // SAFETY: forwarded from this function's contract.
-                unsafe { e.report(error_json) }
+                unsafe { report(e, error_json) }
             }));
             Err(reported.unwrap_or(WASPHERE_ERR_OTHER))
         }
     }
+}
+
+/// Hands the explanation of `error` to the caller and returns its code.
+///
+/// # Safety
+/// `error_json` is NULL or valid for writing one pointer.
+unsafe fn report(error: FfiError, error_json: *mut *mut c_char) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { strings::write_out(error_json, error.to_json()) };
+    error.code()
 }
 
 /// Runs an entry point that returns nothing (the `_free` functions).
@@ -99,7 +111,7 @@ mod tests {
             .to_owned();
         assert!(json.contains("\"kind\":\"other\""), "{json}");
         // SAFETY: returned through an output parameter, freed once.
-        unsafe { strings::wasphere_string_free(error) };
+        unsafe { crate::string_free::wasphere_string_free(error) };
         quietly(|| panic!("in a free function"));
         assert_eq!(returning(7, || panic!("in a getter")), 7);
     }

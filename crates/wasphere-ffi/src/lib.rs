@@ -25,6 +25,7 @@ mod client;
 mod config;
 mod errors;
 mod guard;
+mod string_free;
 mod strings;
 mod validate;
 mod version;
@@ -36,7 +37,7 @@ pub use errors::{
     WASPHERE_ERR_OTHER, WASPHERE_ERR_OUTCOME_UNKNOWN, WASPHERE_ERR_RATE_LIMITED,
     WASPHERE_ERR_SERVER, WASPHERE_OK,
 };
-pub use strings::wasphere_string_free;
+pub use string_free::wasphere_string_free;
 pub use validate::wasphere_validate;
 pub use version::wasphere_version;
 pub use webhook::wasphere_webhook_verify;

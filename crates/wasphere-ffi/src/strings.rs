@@ -1,10 +1,9 @@
 //! C strings in and out: borrowing the caller's NUL-terminated text, and handing back
-//! text the caller owns until it calls `wasphere_string_free`.
+//! text the caller owns until it calls `wasphere_string_free` (see `string_free.rs`).
 
 use std::ffi::{CStr, CString, c_char};
 
 use crate::errors::FfiError;
-use crate::guard;
 
 /// Borrows a caller's string as UTF-8; `name` says which argument was bad.
 ///
@@ -68,23 +67,6 @@ pub(crate) unsafe fn write_out(out: *mut *mut c_char, text: impl Into<Vec<u8>>) 
     unsafe { out.write(owned.into_raw()) };
 }
 
-/// Frees a string returned by this library (`error_json`, `response_json`,
-/// `event_json`). Freeing NULL does nothing.
-///
-/// # Safety
-/// `s` is NULL or a pointer this library returned through an output parameter, not
-/// freed before. Never pass the result of `wasphere_version`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasphere_string_free(s: *mut c_char) {
-    guard::quietly(|| {
-        if !s.is_null() {
-            // SAFETY: by this function's contract, `s` came from `CString::into_raw` in
-            // `write_out` and ownership returns here exactly once.
-            drop(unsafe { CString::from_raw(s) });
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,11 +90,9 @@ mod tests {
         assert!(!out.is_null());
         // SAFETY: `out` was just written with a NUL-terminated string.
         assert_eq!(unsafe { CStr::from_ptr(out) }.to_str().unwrap(), "héllo");
-        // SAFETY: returned by write_out, freed once; NULL is a no-op.
-        unsafe {
-            wasphere_string_free(out);
-            wasphere_string_free(std::ptr::null_mut());
-            write_out(std::ptr::null_mut(), "dropped".to_owned());
-        }
+        // SAFETY: made by write_out with `CString::into_raw`, taken back once.
+        drop(unsafe { CString::from_raw(out) });
+        // SAFETY: NULL means "not wanted": nothing is written.
+        unsafe { write_out(std::ptr::null_mut(), "dropped".to_owned()) };
     }
 }

@@ -61,7 +61,7 @@ mod tests {
                 .unwrap()
                 .to_owned();
             // SAFETY: returned through an output parameter, freed once.
-            unsafe { strings::wasphere_string_free(error) };
+            unsafe { crate::string_free::wasphere_string_free(error) };
             serde_json::from_str(&text).unwrap()
         });
         (code, json)

@@ -3,9 +3,10 @@
 use std::ffi::c_char;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use wasphere_client::ErrorClass;
 use wasphere_types::webhook::{self, VerifyError, WebhookSecret};
 
-use crate::errors::{FfiError, Kind};
+use crate::errors::FfiError;
 use crate::{guard, strings};
 
 /// The clock the caller asked for: 0 means the system clock, so production code
@@ -22,19 +23,19 @@ fn clock(now_unix: i64) -> SystemTime {
 /// Maps a refusal to its code: a delivery that cannot be authenticated is an auth
 /// failure (answer 401); a signed body that is not an event is invalid input.
 fn refusal(e: &VerifyError) -> FfiError {
-    let (kind, reason) = match e {
-        VerifyError::MissingTimestamp => (Kind::Auth, "missing_timestamp"),
-        VerifyError::MissingSignature => (Kind::Auth, "missing_signature"),
-        VerifyError::MalformedTimestamp => (Kind::Auth, "malformed_timestamp"),
-        VerifyError::MalformedSignature => (Kind::Auth, "malformed_signature"),
-        VerifyError::UnsupportedScheme(_) => (Kind::Auth, "unsupported_scheme"),
-        VerifyError::BadSignature => (Kind::Auth, "bad_signature"),
-        VerifyError::TooOld { .. } => (Kind::Auth, "too_old"),
-        VerifyError::TooNew { .. } => (Kind::Auth, "too_new"),
-        VerifyError::InvalidBody(_) => (Kind::Invalid, "invalid_body"),
-        _ => (Kind::Auth, "refused"),
+    let (class, reason) = match e {
+        VerifyError::MissingTimestamp => (ErrorClass::Auth, "missing_timestamp"),
+        VerifyError::MissingSignature => (ErrorClass::Auth, "missing_signature"),
+        VerifyError::MalformedTimestamp => (ErrorClass::Auth, "malformed_timestamp"),
+        VerifyError::MalformedSignature => (ErrorClass::Auth, "malformed_signature"),
+        VerifyError::UnsupportedScheme(_) => (ErrorClass::Auth, "unsupported_scheme"),
+        VerifyError::BadSignature => (ErrorClass::Auth, "bad_signature"),
+        VerifyError::TooOld { .. } => (ErrorClass::Auth, "too_old"),
+        VerifyError::TooNew { .. } => (ErrorClass::Auth, "too_new"),
+        VerifyError::InvalidBody(_) => (ErrorClass::Invalid, "invalid_body"),
+        _ => (ErrorClass::Auth, "refused"),
     };
-    FfiError::new(kind, e.to_string()).with_reason(reason)
+    FfiError::new(class, e.to_string()).with_reason(reason)
 }
 
 /// Verifies a webhook delivery and returns its event.
@@ -90,8 +91,9 @@ pub unsafe extern "C" fn wasphere_webhook_verify(
             let secret = WebhookSecret::new(secret);
             let event = webhook::verify(&secret, timestamp, signature, body, clock(now_unix))
                 .map_err(|e| refusal(&e))?;
-            let json = serde_json::to_string(&event)
-                .map_err(|e| FfiError::new(Kind::Other, format!("cannot encode the event: {e}")))?;
+            let json = serde_json::to_string(&event).map_err(|e| {
+                FfiError::new(ErrorClass::Other, format!("cannot encode the event: {e}"))
+            })?;
             strings::write_out(event_json, json);
             Ok(())
         })
@@ -112,7 +114,7 @@ mod tests {
             // SAFETY: written by the library as a NUL-terminated string.
             let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
             // SAFETY: returned through an output parameter, freed once.
-            unsafe { strings::wasphere_string_free(p) };
+            unsafe { crate::string_free::wasphere_string_free(p) };
             s
         })
     }

@@ -3,7 +3,7 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// Prints the completion script for the shell.
 pub(crate) fn run(args: &CompletionsArgs) -> Result<(), Failure> {

@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 use wasphere_types::{ApiKey, SessionId, WorkspaceId};
 
 use crate::cli::{ConfigCommand, ConfigKey};
-use crate::exit::{Exit, Failure};
+use wasphere_client::ErrorClass;
+
+use crate::failure::Failure;
 use crate::output::Output;
 use crate::profile_store::{self, DEFAULT_PROFILE};
 use crate::settings::check_base_url;
@@ -72,7 +74,7 @@ pub(crate) fn run(
                 .and_then(|p| p.get(key))
                 .ok_or_else(|| {
                     Failure::new(
-                        Exit::Other,
+                        ErrorClass::Other,
                         format!("{} is not set in profile {name:?}", key.as_str()),
                     )
                     .hint(format!("wasphere config set {} VALUE", key.as_str()))

@@ -13,7 +13,7 @@ use wasphere_types::{Message, MessageType, documented_example};
 
 use crate::cli::DemoArgs;
 use crate::client_failure;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::Output;
 use crate::webhook_receiver::{self, Delivery};
 

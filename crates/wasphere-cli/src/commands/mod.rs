@@ -13,7 +13,7 @@ mod webhook_verify;
 use clap::ArgMatches;
 
 use crate::cli::{Cli, Command, WebhookCommand};
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::Output;
 
 /// Runs the parsed command line. `matches` is kept for what derive cannot say: the

@@ -6,7 +6,7 @@ use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyC
 use wasphere_types::webhook::WebhookSecret;
 
 use crate::cli::SandboxArgs;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::Output;
 use crate::shutdown;
 

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 use wasphere_types::schema::{all_schemas, schema_named};
 
 use crate::cli::SchemaArgs;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::Output;
 
 /// Prints one schema, or all of them, or writes them as `NAME.schema.json` files (the

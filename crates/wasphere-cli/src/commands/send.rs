@@ -9,7 +9,7 @@ use wasphere_types::{ApiKey, Message, MessageType, Recipient};
 use crate::cli::{ConnectionArgs, SendArgs, SendCommon};
 use crate::client_failure;
 use crate::compose;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::input;
 use crate::output::Output;
 use crate::settings::{Endpoint, Resolver, Source};

@@ -7,7 +7,7 @@ use serde_json::json;
 use wasphere_types::{Message, MessageType, Rule};
 
 use crate::cli::ValidateArgs;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::input;
 use crate::output::Output;
 

@@ -2,7 +2,7 @@
 //! authentic event as one line of JSON.
 
 use crate::cli::WebhookListenArgs;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::Output;
 use crate::webhook_receiver::{self, Delivery};
 use crate::{secret_source, shutdown};

@@ -6,7 +6,9 @@ use std::time::SystemTime;
 use wasphere_types::webhook::{VerifyError, verify};
 
 use crate::cli::WebhookVerifyArgs;
-use crate::exit::{Exit, Failure};
+use wasphere_client::ErrorClass;
+
+use crate::failure::Failure;
 use crate::output::Output;
 use crate::{input, secret_source};
 
@@ -47,7 +49,7 @@ pub(crate) fn run(args: &WebhookVerifyArgs, out: &Output) -> Result<(), Failure>
 pub(crate) fn refusal(e: VerifyError) -> Failure {
     match e {
         VerifyError::InvalidBody(_) => Failure::invalid(e.to_string()),
-        other => Failure::new(Exit::Auth, format!("not authentic: {other}"))
+        other => Failure::new(ErrorClass::Auth, format!("not authentic: {other}"))
             .hint("check the secret, and that the body is passed byte for byte as received"),
     }
 }

@@ -1,22 +1,19 @@
-//! Exit codes, and `Failure`: how a command ends when it does not succeed.
+//! `Failure`: how a command ends when it does not succeed, and the exit code that says so.
 //!
 //! Scripts branch on the code, so each one means one thing (see `EXIT_CODES` in cli.rs):
 //! above all, 7 (nothing was sent, safe to retry) and 8 (may have been sent) must
-//! never be confused.
+//! never be confused. The code is the client's [`ErrorClass`], the same class the C ABI
+//! returns, so `--output json` and `error_json` use the same `kind` words.
 
 use std::fmt;
 use std::process::ExitCode;
 
 use serde_json::{Map, Value};
+use wasphere_client::ErrorClass;
 use wasphere_types::{ValidationError, Violation};
 
-/// The class of a failure is the exit code: the client's [`ErrorClass`] numbers are the
-/// CLI's exit codes and the C ABI's return codes, so all three speak one vocabulary
-/// (the same `kind` words in `--output json` as in the C ABI's `error_json`).
-pub(crate) use wasphere_client::ErrorClass as Exit;
-
 /// The process exit code of a failure class.
-pub(crate) fn exit_code(class: Exit) -> ExitCode {
+pub(crate) fn exit_code(class: ErrorClass) -> ExitCode {
     // Codes are 1 to 8 by construction, so the conversion never falls back.
     ExitCode::from(u8::try_from(class.code()).unwrap_or(1))
 }
@@ -24,8 +21,8 @@ pub(crate) fn exit_code(class: Exit) -> ExitCode {
 /// Why a command failed: the exit code, a sentence, and details for people and for JSON.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    /// The exit code.
-    pub(crate) exit: Exit,
+    /// What kind of failure it is; its code is the exit code.
+    pub(crate) class: ErrorClass,
     /// One sentence saying what went wrong.
     pub(crate) message: String,
     /// What to do about it, when there is something to say.
@@ -38,10 +35,10 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// A failure with exit code `exit`.
-    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Self {
+    /// A failure of class `class`.
+    pub(crate) fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         Failure {
-            exit,
+            class,
             message: message.into(),
             hint: None,
             violations: Vec::new(),
@@ -51,12 +48,12 @@ impl Failure {
 
     /// Bad usage or input: exit code 2.
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        Self::new(Exit::Invalid, message)
+        Self::new(ErrorClass::Invalid, message)
     }
 
     /// Anything else: exit code 1.
     pub(crate) fn other(message: impl Into<String>) -> Self {
-        Self::new(Exit::Other, message)
+        Self::new(ErrorClass::Other, message)
     }
 
     /// A message that breaks rules: exit code 2, every violation listed.
@@ -94,20 +91,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_the_documented_ones() {
-        let all = [
-            (Exit::Other, 1),
-            (Exit::Invalid, 2),
-            (Exit::Auth, 3),
-            (Exit::NotFound, 4),
-            (Exit::RateLimited, 5),
-            (Exit::Server, 6),
-            (Exit::Network, 7),
-            (Exit::OutcomeUnknown, 8),
-        ];
-        for (exit, code) in all {
-            assert_eq!(exit.code(), code, "{exit:?}");
-            assert_eq!(exit_code(exit), ExitCode::from(code as u8), "{exit:?}");
+    fn every_class_is_a_documented_exit_code() {
+        for class in ErrorClass::ALL {
+            let code = class.code();
+            assert_eq!(exit_code(class), ExitCode::from(code as u8), "{class}");
             assert!(
                 crate::cli::EXIT_CODES.contains(&format!("\n  {code}  ")),
                 "{code} is not documented in --help"
