@@ -37,14 +37,16 @@ pub(crate) fn from_client(err: Error) -> Failure {
             ),
             None => "the key is over its rate limit; try again later".to_owned(),
         }),
+        // The message already ends with what became of the message; the hint says what
+        // to do about it.
         ErrorClass::Server => Some(
-            "nothing was sent: if the session is not connected, reconnect it from the dashboard".to_owned(),
+            "if the session is not connected, reconnect it from the dashboard".to_owned(),
         ),
         ErrorClass::Network => Some(
-            "nothing was sent, so it is safe to try again; check the base URL and your connection".to_owned(),
+            "it is safe to try again; check the base URL and your connection".to_owned(),
         ),
         ErrorClass::OutcomeUnknown => Some(
-            "the message may have been sent: check before sending it again, or the recipient may get it twice".to_owned(),
+            "check before sending it again, or the recipient may get it twice".to_owned(),
         ),
         ErrorClass::Invalid | ErrorClass::Other => None,
     };
@@ -68,6 +70,7 @@ mod tests {
         assert_eq!(f.class, ErrorClass::OutcomeUnknown);
         assert_eq!(f.details["status"], 502);
         assert_eq!(f.details["mayHaveBeenDelivered"], true);
-        assert!(f.hint.unwrap().contains("may have been sent"));
+        assert!(f.message.ends_with("the message may have been sent"), "{}", f.message);
+        assert!(f.hint.unwrap().contains("twice"));
     }
 }

@@ -23,6 +23,8 @@ use std::time::Duration;
 
 use wasphere_types::{ApiKey, Message, MessageType, SendResponse, SessionId, WorkspaceId};
 
+use crate::config_error::ConfigError;
+use crate::transport_error::TransportError;
 use crate::{Error, RateLimit, RetryPolicy};
 
 /// The runtime a blocking client runs on. Dropped with `shutdown_background`, so that
@@ -152,7 +154,7 @@ impl ClientBuilder {
             .thread_name("wasphere-blocking")
             .enable_all()
             .build()
-            .map_err(|e| Error::Config(format!("could not start the runtime: {e}")))?;
+            .map_err(|e| ConfigError::Runtime(TransportError::new(e)))?;
         let inner = {
             let _entered = runtime.enter();
             self.inner.build()?
@@ -233,14 +235,11 @@ impl Client {
     fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             // Blocking a runtime's thread would stall it (tokio panics instead).
-            return Err(Error::Config(
-                "the blocking client was called from async code; use wasphere_client::Client there"
-                    .to_owned(),
-            ));
+            return Err(ConfigError::BlockingInAsync.into());
         }
         match &self.runtime.0 {
             Some(runtime) => runtime.block_on(future),
-            None => Err(Error::Config("the client's runtime has stopped".to_owned())),
+            None => Err(ConfigError::RuntimeStopped.into()),
         }
     }
 }
@@ -276,7 +275,7 @@ mod tests {
     async fn refuses_to_block_inside_async_code_and_drops_cleanly() {
         let c = tokio::task::spawn_blocking(client).await.unwrap();
         let e = c.send_text("923001234567", "hi").unwrap_err();
-        assert!(matches!(e, Error::Config(_)), "{e:?}");
+        assert_eq!(e, Error::Config(ConfigError::BlockingInAsync));
         drop(c); // shutdown_background: no panic inside a runtime
     }
 }

@@ -1,15 +1,16 @@
 //! `ClientBuilder`: every setting of a [`Client`], with obvious defaults.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
-use url::{Host, Url};
-use wasphere_types::{ApiKey, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, RateLimit, SessionId, WorkspaceId};
 
-use crate::client::Inner;
+use crate::client::{Client, Inner};
+use crate::config_error::ConfigError;
+use crate::connection::BaseUrl;
+use crate::error::Error;
 use crate::limiter;
+use crate::retry::RetryPolicy;
 use crate::transport::{Transport, TransportConfig};
-use crate::{Client, Error, RateLimit, RetryPolicy};
 
 /// The largest safety margin accepted: a minute.
 const MAX_MARGIN: Duration = Duration::from_secs(60);
@@ -75,6 +76,13 @@ impl Default for ClientBuilder {
     }
 }
 
+impl Client {
+    /// A builder with every default.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+}
+
 impl ClientBuilder {
     /// A builder with every default and no server, key or workspace.
     pub fn new() -> Self {
@@ -83,6 +91,7 @@ impl ClientBuilder {
 
     /// The deployment's base URL, e.g. `https://api.example.com` (WaSphere is self-hosted:
     /// there is no default). A path prefix is kept; a trailing `/` does not matter.
+    /// [`build`](Self::build) checks it as [`BaseUrl::parse`] does.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -163,33 +172,24 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`Error::Config`] when the base URL, key or workspace is missing, the URL is not a
-    /// plain `https://` (or loopback `http://`) URL, or a limit or timeout is out of range.
+    /// plain `https://` (or loopback `http://`) URL ([`BaseUrl::parse`]), or a limit or
+    /// timeout is out of range.
     pub fn build(self) -> Result<Client, Error> {
-        let config = |m: &str| Error::Config(m.to_owned());
-        let raw_url = self.base_url.as_deref().ok_or_else(|| {
-            config("no base URL: set ClientBuilder::base_url or WASPHERE_BASE_URL")
-        })?;
-        let (base_url, loopback) = check_base_url(raw_url, self.allow_insecure_http)?;
-        let key = self
-            .api_key
-            .ok_or_else(|| config("no API key: set ClientBuilder::api_key or WASPHERE_API_KEY"))?;
-        let workspace = self.workspace.ok_or_else(|| {
-            config("no workspace: set ClientBuilder::workspace or WASPHERE_WORKSPACE")
-        })?;
+        let raw_url = self.base_url.as_deref().ok_or(ConfigError::NoBaseUrl)?;
+        let base_url =
+            BaseUrl::parse(raw_url, self.allow_insecure_http).map_err(ConfigError::from)?;
+        let key = self.api_key.ok_or(ConfigError::NoApiKey)?;
+        let workspace = self.workspace.ok_or(ConfigError::NoWorkspace)?;
         if self.connect_timeout.is_zero() || self.timeout.is_zero() {
-            return Err(config("timeouts must be longer than zero"));
+            return Err(ConfigError::ZeroTimeout.into());
         }
         if self.safety_margin > MAX_MARGIN {
-            return Err(config("the safety margin must be at most a minute"));
+            return Err(ConfigError::SafetyMargin.into());
         }
-        let limiter = match self
-            .rate_limit
-            .check()
-            .map_err(|e| config(&e.to_string()))?
-        {
+        let limiter = match self.rate_limit.check().map_err(ConfigError::from)? {
             RateLimit::Off => None,
             RateLimit::Window { max, window } => Some(limiter::shared(
-                &base_url,
+                base_url.as_str(),
                 key.expose_secret(),
                 max,
                 window,
@@ -200,15 +200,13 @@ impl ClientBuilder {
             key: &key,
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
-            loopback,
+            loopback: base_url.is_loopback(),
             root_certificates: &self.root_certificates.0,
         })?;
         Ok(Client::from_inner(Inner {
-            prefix: format!("{base_url}/workspaces/{workspace}/proxy/api/sessions/"),
             base_url,
             workspace,
             session: self.session,
-            key_prefix: key.redacted_prefix().to_owned(),
             transport,
             limiter,
             rate_limit: self.rate_limit,
@@ -219,51 +217,13 @@ impl ClientBuilder {
     }
 }
 
-/// Checks a base URL and returns it without a trailing `/`, and whether it is loopback.
-fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<(String, bool), Error> {
-    // A URL with a user, query or fragment may carry a credential: it is not echoed.
-    let shown = if raw.contains(['@', '?', '#']) || raw.contains(ApiKey::PREFIX) {
-        String::new()
-    } else {
-        format!(" {raw:?}")
-    };
-    let bad = |why: &str| Error::Config(format!("invalid base URL{shown}: {why}"));
-    let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        // Not echoing the URL: it holds a credential.
-        return Err(Error::Config(
-            "invalid base URL: it must not contain a user name or password".to_owned(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it must not have a query or fragment"));
-    }
-    let loopback = match url.host() {
-        Some(Host::Domain(d)) => {
-            let d = d.to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => return Err(bad("it has no host")),
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback || allow_insecure_http => {}
-        "http" => {
-            return Err(bad(
-                "http:// would send the API key in clear text; use https://, a loopback address, or ClientBuilder::allow_insecure_http(true)",
-            ));
-        }
-        other => return Err(bad(&format!("the scheme must be https, not {other}"))),
-    }
-    Ok((url.as_str().trim_end_matches('/').to_owned(), loopback))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use wasphere_types::InvalidRateLimit;
+
     use super::*;
+    use crate::connection::BaseUrlProblem;
 
     const KEY: &str = "wsk_live_builder_secret_123";
 
@@ -275,72 +235,78 @@ mod tests {
             .session("my-session".parse().unwrap())
     }
 
-    fn config_error(b: ClientBuilder) -> String {
+    fn config_error(b: ClientBuilder) -> ConfigError {
         match b.build() {
-            Err(Error::Config(m)) => m,
+            Err(Error::Config(e)) => e,
             other => panic!("expected a config error, got {other:?}"),
         }
     }
 
     #[test]
-    fn base_urls() {
-        let ok = |u: &str| check_base_url(u, false).map(|(b, _)| b);
-        assert_eq!(
-            ok("https://api.example.com/").unwrap(),
-            "https://api.example.com"
-        );
-        assert_eq!(ok("https://h/api/v1/").unwrap(), "https://h/api/v1");
-        assert_eq!(
-            ok("http://127.0.0.1:8080").unwrap(),
-            "http://127.0.0.1:8080"
-        );
-        assert_eq!(ok("http://[::1]:1").unwrap(), "http://[::1]:1");
-        assert!(ok("http://localhost:3000").is_ok());
-        assert!(ok("http://api.example.com").is_err());
-        assert!(check_base_url("http://api.example.com", true).is_ok());
-        assert!(ok("ftp://h").is_err());
-        assert!(ok("https://h/?x=1").is_err());
-        assert!(ok("not a url").is_err());
-        let e = ok("https://user:pw@h").unwrap_err();
-        assert!(!e.to_string().contains("pw"), "{e}");
-        let e = ok("https://h/?key=wsk_live_hidden").unwrap_err();
-        assert!(!e.to_string().contains("hidden"), "{e}");
-        let e = ok("ftp://h").unwrap_err();
-        assert!(e.to_string().contains("ftp://h"), "{e}");
+    fn base_urls_are_checked_by_the_one_check() {
+        let with_url = |url: &str, insecure: bool| {
+            builder()
+                .base_url(url)
+                .allow_insecure_http(insecure)
+                .build()
+        };
+        let client = with_url("https://api.example.com/v1/", false).unwrap();
+        assert_eq!(client.base_url(), "https://api.example.com/v1");
+        assert!(with_url("http://sandbox.localhost:8080", false).is_ok());
+        assert!(with_url("http://api.example.com", true).is_ok());
+        for (url, problem) in [
+            ("http://api.example.com", BaseUrlProblem::InsecureHttp),
+            ("https://user:pw@h", BaseUrlProblem::Credentials),
+            ("https://h/?x=1", BaseUrlProblem::QueryOrFragment),
+        ] {
+            let ConfigError::BaseUrl(e) = config_error(builder().base_url(url)) else {
+                panic!("{url}: not a base URL error")
+            };
+            assert_eq!(e.problem(), &problem, "{url}");
+        }
+        let shown = with_url("https://user:pw@h", false)
+            .unwrap_err()
+            .to_string();
+        assert!(!shown.contains("pw"), "{shown}");
     }
 
     #[test]
     fn missing_and_invalid_settings() {
-        assert!(config_error(Client::builder()).contains("base URL"));
+        assert_eq!(config_error(Client::builder()), ConfigError::NoBaseUrl);
         let no_key = ClientBuilder {
             api_key: None,
             ..builder()
         };
-        assert!(config_error(no_key).contains("API key"));
+        assert_eq!(config_error(no_key), ConfigError::NoApiKey);
         let no_workspace = ClientBuilder {
             workspace: None,
             ..builder()
         };
-        assert!(config_error(no_workspace).contains("workspace"));
-        assert!(
+        assert_eq!(config_error(no_workspace), ConfigError::NoWorkspace);
+        assert_eq!(
             config_error(builder().rate_limit(RateLimit::Window {
                 max: 0,
                 window: Duration::from_secs(1)
-            }))
-            .contains("at least one")
+            })),
+            ConfigError::RateLimit(InvalidRateLimit::ZeroMax)
         );
-        assert!(
+        assert_eq!(
             config_error(builder().rate_limit(RateLimit::Window {
                 max: 1,
                 window: Duration::MAX
-            }))
-            .contains("window")
+            })),
+            ConfigError::RateLimit(InvalidRateLimit::WindowOutOfRange)
         );
-        assert!(config_error(builder().timeout(Duration::ZERO)).contains("timeouts"));
-        assert!(
-            config_error(builder().add_root_certificate_pem("not a certificate"))
-                .contains("certificate")
+        assert_eq!(
+            config_error(builder().timeout(Duration::ZERO)),
+            ConfigError::ZeroTimeout
         );
+        assert_eq!(
+            config_error(builder().add_root_certificate_pem("not a certificate")),
+            ConfigError::RootCertificate
+        );
+        let shown = Error::from(ConfigError::NoBaseUrl).to_string();
+        assert!(shown.contains("WASPHERE_BASE_URL"), "{shown}");
         assert!(
             builder()
                 .session(SessionId::try_from("x".to_owned()).unwrap())

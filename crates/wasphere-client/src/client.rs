@@ -7,13 +7,14 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
-use wasphere_types::{Message, MessageType, SendResponse, SessionId, WorkspaceId};
+use wasphere_types::{Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId};
 
-use crate::classify::classify;
+use crate::config_error::ConfigError;
+use crate::connection::BaseUrl;
+use crate::error::Error;
 use crate::limiter::KeyLimiter;
-use crate::retry;
+use crate::retry::{self, RetryPolicy};
 use crate::transport::Transport;
-use crate::{ClientBuilder, Error, RateLimit, RetryPolicy};
 
 /// The async client. Cheap to clone: clones share the connection pool, the settings and
 /// the rate limiter (which is also shared with every other client of the process that
@@ -37,12 +38,9 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) base_url: String,
-    /// `{base}/workspaces/{workspace}/proxy/api/sessions/`, built once.
-    pub(crate) prefix: String,
+    pub(crate) base_url: BaseUrl,
     pub(crate) workspace: WorkspaceId,
     pub(crate) session: Option<SessionId>,
-    pub(crate) key_prefix: String,
     pub(crate) transport: Transport,
     pub(crate) limiter: Option<Arc<KeyLimiter>>,
     pub(crate) rate_limit: RateLimit,
@@ -56,7 +54,7 @@ impl fmt::Debug for Client {
         let i = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &i.base_url)
-            .field("api_key", &format_args!("{}…", i.key_prefix))
+            .field("api_key", i.transport.key())
             .field("workspace", &i.workspace)
             .field("session", &i.session)
             .field("rate_limit", &i.rate_limit)
@@ -68,20 +66,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with every default.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
-    /// `WASPHERE_WORKSPACE` and (optionally) `WASPHERE_SESSION`, with every other default.
-    ///
-    /// # Errors
-    /// [`Error::Config`] when a variable is missing or malformed (the key is never quoted).
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         Client {
             inner: Arc::new(inner),
@@ -90,7 +74,7 @@ impl Client {
 
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.base_url.as_str()
     }
 
     /// The workspace.
@@ -103,9 +87,12 @@ impl Client {
         self.inner.session.as_ref()
     }
 
-    /// The full URL a message of type `t` is posted to with `session` (for `--dry-run`).
+    /// The full URL a message of type `t` is posted to with `session` (for `--dry-run`);
+    /// see [`BaseUrl::endpoint`].
     pub fn endpoint(&self, session: &SessionId, t: MessageType) -> String {
-        format!("{}{}/messages/{}", self.inner.prefix, session, t.as_str())
+        self.inner
+            .base_url
+            .endpoint(&self.inner.workspace, session, t)
     }
 
     /// Sends `message` with the default session.
@@ -114,12 +101,7 @@ impl Client {
     /// [`Error::Config`] when no default session was set; otherwise as
     /// [`Client::send_with_session`].
     pub async fn send(&self, message: &Message) -> Result<SendResponse, Error> {
-        let session = self.inner.session.as_ref().ok_or_else(|| {
-            Error::Config(
-                "no session: set ClientBuilder::session or WASPHERE_SESSION, or use send_with_session"
-                    .to_owned(),
-            )
-        })?;
+        let session = self.inner.session.as_ref().ok_or(ConfigError::NoSession)?;
         self.send_with_session(session, message).await
     }
 
@@ -203,13 +185,7 @@ impl Client {
             span.record("status", answer.status);
             send_span.record("status", answer.status);
             tracing::debug!(status = answer.status, latency_ms, "answer");
-            classify(
-                answer.status,
-                answer.retry_after.as_deref(),
-                &answer.body,
-                transport.secret(),
-                SystemTime::now(),
-            )
+            answer.interpret(transport.key(), SystemTime::now())
         }
         .instrument(span)
         .await

@@ -1,16 +1,22 @@
 //! Configuration from the environment: `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
 //! `WASPHERE_WORKSPACE`, `WASPHERE_SESSION`.
 
-use crate::{ClientBuilder, Error};
+use crate::builder::ClientBuilder;
+use crate::client::Client;
+use crate::config_error::ConfigError;
+use crate::connection::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE};
+use crate::error::Error;
 
-/// The variable holding the base URL.
-pub const ENV_BASE_URL: &str = "WASPHERE_BASE_URL";
-/// The variable holding the API key.
-pub const ENV_API_KEY: &str = "WASPHERE_API_KEY";
-/// The variable holding the workspace UUID.
-pub const ENV_WORKSPACE: &str = "WASPHERE_WORKSPACE";
-/// The variable holding the default session (optional).
-pub const ENV_SESSION: &str = "WASPHERE_SESSION";
+impl Client {
+    /// A client configured from `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
+    /// `WASPHERE_WORKSPACE` and (optionally) `WASPHERE_SESSION`, with every other default.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a variable is missing or malformed (the key is never quoted).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+}
 
 impl ClientBuilder {
     /// A builder with the settings found in the environment applied (absent or empty
@@ -35,24 +41,21 @@ impl ClientBuilder {
             self = self.base_url(url.trim());
         }
         if let Some(key) = get(ENV_API_KEY) {
-            let key = key
-                .trim()
-                .parse()
-                .map_err(|e| Error::Config(format!("{ENV_API_KEY}: {e}")))?;
+            let key = key.trim().parse().map_err(ConfigError::ApiKeyVariable)?;
             self = self.api_key(key);
         }
         if let Some(workspace) = get(ENV_WORKSPACE) {
             let workspace = workspace
                 .trim()
                 .parse()
-                .map_err(|e| Error::Config(format!("{ENV_WORKSPACE}: {e}")))?;
+                .map_err(ConfigError::WorkspaceVariable)?;
             self = self.workspace(workspace);
         }
         if let Some(session) = get(ENV_SESSION) {
             let session = session
                 .trim()
                 .parse()
-                .map_err(|e| Error::Config(format!("{ENV_SESSION}: {e}")))?;
+                .map_err(ConfigError::SessionVariable)?;
             self = self.session(session);
         }
         Ok(self)

@@ -1,73 +1,76 @@
-//! The one error type of the client, and what each error means for a retry.
+//! The one error type of the client, and what each error means for the message.
 
 use std::fmt;
 use std::time::Duration;
 
 use wasphere_types::ValidationError;
 
-use crate::ErrorClass;
+use crate::config_error::ConfigError;
+use crate::delivery::Delivery;
+use crate::error_class::ErrorClass;
+use crate::transport_error::TransportError;
 
 /// Everything that can go wrong with a send.
 ///
-/// Each variant says what happened, never with the API key in it. Three questions can be
-/// asked of any error: may it be repeated safely ([`Error::is_retryable`]), might the
-/// message have reached WhatsApp anyway ([`Error::may_have_been_delivered`]), and which
-/// broad class it is in ([`Error::class`], the CLI's exit code and the C ABI's return code).
+/// Each variant says what happened, never with the API key in it. Four questions can be
+/// asked of any error: what became of the message ([`Error::delivery`]: not sent, or may
+/// have been sent), may it be repeated safely ([`Error::is_retryable`]), might the message
+/// have reached WhatsApp anyway ([`Error::may_have_been_delivered`]), and which broad
+/// class it is in ([`Error::class`], the CLI's exit code and the C ABI's return code).
 ///
 /// HTTP variants carry `messages`: the server's sentences (the list of a 400, the one
 /// message of a 401…), or its error code when it gave no sentence (`INVALID_SESSION_ID`,
 /// `Session not connected`), or a short printable excerpt of a body that was not JSON.
+///
+/// The message (`Display`) of every error that got as far as the network ends with what
+/// became of the message, in [`Delivery`]'s words:
+///
+/// ```
+/// use wasphere_client::Error;
+///
+/// let e = Error::Gateway { status: 504, messages: vec![] };
+/// assert_eq!(
+///     e.to_string(),
+///     "the gateway could not reach WhatsApp in time (504); the message may have been sent"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The message breaks a rule of the contract; it was not sent and cost no rate-limit slot.
-    #[error("{0}")]
-    Validation(ValidationError),
+    Validation(#[source] ValidationError),
 
     /// 400: the server refused the body or the session id.
-    #[error("the server refused the request (400){}", join(messages))]
     BadRequest {
         /// The server's sentences, one per broken rule, or its error code.
         messages: Vec<String>,
     },
 
     /// 401: the API key is missing, malformed, expired or revoked.
-    #[error("the API key was refused (401){}", join(messages))]
     Unauthorized {
         /// What the server said.
         messages: Vec<String>,
     },
 
     /// 403: the key lacks `messages:send`, or is bound to another session.
-    #[error("the API key may not send with this session (403){}", join(messages))]
     Forbidden {
         /// What the server said.
         messages: Vec<String>,
     },
 
     /// 404: the session does not exist in this workspace.
-    #[error("session not found (404){}", join(messages))]
     NotFound {
         /// What the server said.
         messages: Vec<String>,
     },
 
     /// 422: the recipient is not on WhatsApp, or a media URL could not be fetched.
-    #[error(
-        "the recipient is not on WhatsApp or the media URL is unreachable (422){}",
-        join(messages)
-    )]
     RecipientNotOnWhatsApp {
         /// What the server said.
         messages: Vec<String>,
     },
 
     /// 429: too many requests with this key. The request was not processed.
-    #[error(
-        "rate limited (429){}{}",
-        retry_after_text(retry_after),
-        join(messages)
-    )]
     RateLimited {
         /// How long the server asked to wait (`Retry-After`, else the body's `retryAfter`).
         retry_after: Option<Duration>,
@@ -77,19 +80,12 @@ pub enum Error {
 
     /// 500 `Session not connected`: the session exists but is not linked to a phone.
     /// Nothing was sent; repeating will not help until the session is reconnected.
-    #[error("the session is not connected (500){}", join(messages))]
     SessionNotConnected {
         /// What the server said.
         messages: Vec<String>,
     },
 
     /// 501: the session's provider cannot send this type of message.
-    #[error(
-        "the session's provider{} cannot send {} (501){}",
-        provider.as_deref().map(|p| format!(" {p}")).unwrap_or_default(),
-        capability.as_deref().unwrap_or("this message type"),
-        join(messages)
-    )]
     CapabilityNotSupported {
         /// The missing capability, as the server names it.
         capability: Option<String>,
@@ -100,11 +96,7 @@ pub enum Error {
     },
 
     /// 502 or 504: the gateway could not reach the WhatsApp server in time. It may have
-    /// reached it later, so the message may have been delivered.
-    #[error(
-        "the gateway could not reach WhatsApp in time ({status}){}; the message may have been delivered",
-        join(messages)
-    )]
+    /// reached it later, so the message may have been sent.
     Gateway {
         /// 502 or 504.
         status: u16,
@@ -114,10 +106,6 @@ pub enum Error {
 
     /// Another 5xx (a 500 other than `Session not connected`, 503, …). The server may
     /// have processed the message.
-    #[error(
-        "server error ({status}){}; the message may have been delivered",
-        join(messages)
-    )]
     Server {
         /// The HTTP status.
         status: u16,
@@ -126,7 +114,6 @@ pub enum Error {
     },
 
     /// A status the contract does not use (a redirect, 405, 409, …).
-    #[error("unexpected answer ({status}){}", join(messages))]
     UnexpectedStatus {
         /// The HTTP status.
         status: u16,
@@ -134,34 +121,28 @@ pub enum Error {
         messages: Vec<String>,
     },
 
-    /// A time limit elapsed.
-    #[error("timed out {phase}{}", if *may_have_been_delivered { "; the message may have been delivered" } else { "; the message was not sent" })]
+    /// A time limit elapsed. Whether the message may have been sent follows from where:
+    /// see [`TimeoutPhase`].
     Timeout {
         /// Where the time ran out.
         phase: TimeoutPhase,
-        /// Whether the request had left the machine (so the server may have processed it).
-        may_have_been_delivered: bool,
     },
 
     /// The connection could not be made (refused, DNS, TLS handshake): nothing was sent.
-    #[error("could not connect to the server: {message}")]
     Connect {
-        /// What failed, without the URL or credentials.
-        message: String,
+        /// What failed, without the URL or credentials; the network stack's own error,
+        /// with its causes, is its `source()`.
+        source: TransportError,
     },
 
     /// The connection broke after the request was sent, before a complete answer came.
-    #[error(
-        "the connection broke after the request was sent: {message}; the message may have been delivered"
-    )]
     Interrupted {
-        /// What failed.
-        message: String,
+        /// What failed; the network stack's own error is its `source()`.
+        source: TransportError,
     },
 
     /// The server answered with a status, but the body could not be read as the contract
     /// says (a success without `messageId`, invalid JSON).
-    #[error("could not read the server's answer ({status}): {snippet}")]
     Decode {
         /// The HTTP status.
         status: u16,
@@ -170,7 +151,6 @@ pub enum Error {
     },
 
     /// The answer is larger than the client accepts; it was not read.
-    #[error("the server's answer ({status}) is larger than {limit} bytes")]
     ResponseTooLarge {
         /// The HTTP status.
         status: u16,
@@ -178,9 +158,9 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The client is not configured correctly (missing or invalid setting); nothing was sent.
-    #[error("invalid client configuration: {0}")]
-    Config(String),
+    /// The client is not configured correctly, or was used where it cannot work; nothing
+    /// was sent.
+    Config(#[source] ConfigError),
 }
 
 /// Where a [`Error::Timeout`] happened.
@@ -189,10 +169,20 @@ pub enum Error {
 pub enum TimeoutPhase {
     /// Connecting (TCP, TLS): nothing was sent.
     Connect,
-    /// Waiting for the answer after the request was sent.
+    /// Waiting for the answer after the request was sent: it may have been processed.
     Response,
     /// Reading the body of an answer whose status had arrived.
     Body,
+}
+
+impl TimeoutPhase {
+    /// What became of the message when the time ran out here.
+    pub fn delivery(self) -> Delivery {
+        match self {
+            TimeoutPhase::Connect => Delivery::NotSent,
+            TimeoutPhase::Response | TimeoutPhase::Body => Delivery::MayHaveBeenSent,
+        }
+    }
 }
 
 impl fmt::Display for TimeoutPhase {
@@ -205,40 +195,148 @@ impl fmt::Display for TimeoutPhase {
     }
 }
 
-fn join(messages: &[String]) -> String {
-    if messages.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", messages.join("; "))
+/// `: first; second`, or nothing: what the server said, after what happened.
+struct Said<'a>(&'a [String]);
+
+impl fmt::Display for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        write!(f, ": {}", self.0.join("; "))
     }
 }
 
-fn retry_after_text(retry_after: &Option<Duration>) -> String {
-    match retry_after {
-        Some(d) if d.subsec_millis() == 0 => format!("; retry after {} s", d.as_secs()),
-        Some(d) => format!("; retry after {:.1} s", d.as_secs_f64()),
-        None => String::new(),
+/// `; retry after 14 s`, or nothing.
+struct RetryAfter(Option<Duration>);
+
+impl fmt::Display for RetryAfter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(d) if d.subsec_millis() == 0 => write!(f, "; retry after {} s", d.as_secs()),
+            Some(d) => write!(f, "; retry after {:.1} s", d.as_secs_f64()),
+            None => Ok(()),
+        }
     }
 }
 
-/// Whether an answer with this status means the server may have processed the request:
-/// a success, or a server error. A 4xx means it refused the request.
-pub(crate) fn status_may_have_delivered(status: u16) -> bool {
-    !(400..500).contains(&status) && status != 501
+impl fmt::Display for Error {
+    /// What happened, then (for every error that reached the network) what became of the
+    /// message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(e) => return write!(f, "{e}"),
+            Error::Config(e) => return write!(f, "invalid client configuration: {e}"),
+            Error::BadRequest { messages } => {
+                write!(f, "the server refused the request (400){}", Said(messages))
+            }
+            Error::Unauthorized { messages } => {
+                write!(f, "the API key was refused (401){}", Said(messages))
+            }
+            Error::Forbidden { messages } => write!(
+                f,
+                "the API key may not send with this session (403){}",
+                Said(messages)
+            ),
+            Error::NotFound { messages } => {
+                write!(f, "session not found (404){}", Said(messages))
+            }
+            Error::RecipientNotOnWhatsApp { messages } => write!(
+                f,
+                "the recipient is not on WhatsApp or the media URL is unreachable (422){}",
+                Said(messages)
+            ),
+            Error::RateLimited {
+                retry_after,
+                messages,
+            } => write!(
+                f,
+                "rate limited (429){}{}",
+                RetryAfter(*retry_after),
+                Said(messages)
+            ),
+            Error::SessionNotConnected { messages } => {
+                write!(f, "the session is not connected (500){}", Said(messages))
+            }
+            Error::CapabilityNotSupported {
+                capability,
+                provider,
+                messages,
+            } => {
+                f.write_str("the session's provider")?;
+                if let Some(provider) = provider {
+                    write!(f, " {provider}")?;
+                }
+                write!(
+                    f,
+                    " cannot send {} (501){}",
+                    capability.as_deref().unwrap_or("this message type"),
+                    Said(messages)
+                )
+            }
+            Error::Gateway { status, messages } => write!(
+                f,
+                "the gateway could not reach WhatsApp in time ({status}){}",
+                Said(messages)
+            ),
+            Error::Server { status, messages } => {
+                write!(f, "server error ({status}){}", Said(messages))
+            }
+            Error::UnexpectedStatus { status, messages } => {
+                write!(f, "unexpected answer ({status}){}", Said(messages))
+            }
+            Error::Timeout { phase } => write!(f, "timed out {phase}"),
+            Error::Connect { source } => write!(f, "could not connect to the server: {source}"),
+            Error::Interrupted { source } => write!(
+                f,
+                "the connection broke after the request was sent: {source}"
+            ),
+            Error::Decode { status, snippet } => {
+                write!(
+                    f,
+                    "could not read the server's answer ({status}): {snippet}"
+                )
+            }
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the server's answer ({status}) is larger than {limit} bytes"
+            ),
+        }?;
+        write!(f, "; {}", self.delivery())
+    }
 }
 
 impl Error {
+    /// What became of the message: [`Delivery::NotSent`], or [`Delivery::MayHaveBeenSent`]
+    /// when the server may have processed it although the send failed.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            Error::Gateway { .. } | Error::Server { .. } | Error::Interrupted { .. } => {
+                Delivery::MayHaveBeenSent
+            }
+            Error::Timeout { phase } => phase.delivery(),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Delivery::after_status(*status)
+            }
+            _ => Delivery::NotSent,
+        }
+    }
+
+    /// Whether the server may have processed the message although the send failed, so
+    /// that sending it again could deliver it twice: `delivery()` is
+    /// [`Delivery::MayHaveBeenSent`].
+    pub fn may_have_been_delivered(&self) -> bool {
+        self.delivery() == Delivery::MayHaveBeenSent
+    }
+
     /// Whether repeating the request is safe and may succeed: a 429, or a failure before
     /// the request left the machine. This is what the default retry policy repeats.
     /// Errors where the server may have processed the message are never "retryable" here,
     /// even when they are transient: see [`Error::is_transient`].
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::RateLimited { .. } | Error::Connect { .. } => true,
-            Error::Timeout {
-                may_have_been_delivered,
-                ..
-            } => !may_have_been_delivered,
+            Error::RateLimited { .. } => true,
+            Error::Connect { .. } | Error::Timeout { .. } => self.delivery() == Delivery::NotSent,
             _ => false,
         }
     }
@@ -255,22 +353,6 @@ impl Error {
                     | Error::Timeout { .. }
                     | Error::Interrupted { .. }
             )
-    }
-
-    /// Whether the server may have processed the message although the send failed, so
-    /// that sending it again could deliver it twice.
-    pub fn may_have_been_delivered(&self) -> bool {
-        match self {
-            Error::Gateway { .. } | Error::Server { .. } | Error::Interrupted { .. } => true,
-            Error::Timeout {
-                may_have_been_delivered,
-                ..
-            } => *may_have_been_delivered,
-            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
-                status_may_have_delivered(*status)
-            }
-            _ => false,
-        }
     }
 
     /// The HTTP status of the answer, when there was one.
@@ -349,6 +431,12 @@ impl From<ValidationError> for Error {
     }
 }
 
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -358,6 +446,13 @@ mod tests {
         vec![s.to_owned()]
     }
 
+    fn refused() -> TransportError {
+        TransportError::new(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "connection refused",
+        ))
+    }
+
     #[test]
     fn retry_safety_follows_whether_the_request_was_processed() {
         let safe = [
@@ -365,17 +460,16 @@ mod tests {
                 retry_after: None,
                 messages: vec![],
             },
-            Error::Connect {
-                message: "refused".into(),
-            },
+            Error::Connect { source: refused() },
             Error::Timeout {
                 phase: TimeoutPhase::Connect,
-                may_have_been_delivered: false,
             },
         ];
         for e in &safe {
             assert!(e.is_retryable(), "{e}");
+            assert_eq!(e.delivery(), Delivery::NotSent, "{e}");
             assert!(!e.may_have_been_delivered(), "{e}");
+            assert!(e.to_string().ends_with("; the message was not sent"), "{e}");
         }
         let unsafe_ = [
             Error::Gateway {
@@ -388,17 +482,22 @@ mod tests {
             },
             Error::Timeout {
                 phase: TimeoutPhase::Response,
-                may_have_been_delivered: true,
             },
-            Error::Interrupted {
-                message: "reset".into(),
+            Error::Timeout {
+                phase: TimeoutPhase::Body,
             },
+            Error::Interrupted { source: refused() },
         ];
         for e in &unsafe_ {
             assert!(!e.is_retryable(), "{e}");
             assert!(e.is_transient(), "{e}");
             assert!(e.may_have_been_delivered(), "{e}");
+            assert_eq!(e.delivery(), Delivery::MayHaveBeenSent, "{e}");
             assert_eq!(e.class(), ErrorClass::OutcomeUnknown, "{e}");
+            assert!(
+                e.to_string().ends_with("; the message may have been sent"),
+                "{e}"
+            );
         }
         let refused = Error::SessionNotConnected {
             messages: m("Session not connected"),
@@ -411,7 +510,7 @@ mod tests {
     #[test]
     fn classes() {
         let cases = [
-            (Error::Config("x".into()), ErrorClass::Invalid),
+            (Error::Config(ConfigError::NoSession), ErrorClass::Invalid),
             (Error::BadRequest { messages: vec![] }, ErrorClass::Invalid),
             (
                 Error::RecipientNotOnWhatsApp { messages: vec![] },
@@ -435,12 +534,7 @@ mod tests {
                 },
                 ErrorClass::Server,
             ),
-            (
-                Error::Connect {
-                    message: String::new(),
-                },
-                ErrorClass::Network,
-            ),
+            (Error::Connect { source: refused() }, ErrorClass::Network),
             (
                 Error::Decode {
                     status: 201,
@@ -468,14 +562,17 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the server refused the request (400): text should not be empty; b"
+            "the server refused the request (400): text should not be empty; b; the message was not sent"
         );
         assert_eq!(e.server_messages(), ["text should not be empty", "b"]);
         let e = Error::RateLimited {
             retry_after: Some(Duration::from_secs(14)),
             messages: vec![],
         };
-        assert_eq!(e.to_string(), "rate limited (429); retry after 14 s");
+        assert_eq!(
+            e.to_string(),
+            "rate limited (429); retry after 14 s; the message was not sent"
+        );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(14)));
         let e = Error::CapabilityNotSupported {
             capability: Some("poll".into()),
@@ -484,8 +581,44 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the session's provider baileys cannot send poll (501)"
+            "the session's provider baileys cannot send poll (501); the message was not sent"
         );
         assert_eq!(e.status(), Some(501));
+        let e = Error::Config(ConfigError::NoSession);
+        assert!(
+            e.to_string()
+                .starts_with("invalid client configuration: no session")
+        );
+        assert!(!e.to_string().contains("sent"), "{e}");
+    }
+
+    #[test]
+    fn answers_that_cannot_be_read_follow_their_status() {
+        let unreadable = |status| Error::Decode {
+            status,
+            snippet: String::new(),
+        };
+        assert_eq!(unreadable(201).delivery(), Delivery::MayHaveBeenSent);
+        let too_large = |status| Error::ResponseTooLarge { status, limit: 1 };
+        assert_eq!(too_large(400).delivery(), Delivery::NotSent);
+        assert_eq!(too_large(503).delivery(), Delivery::MayHaveBeenSent);
+        let redirect = Error::UnexpectedStatus {
+            status: 302,
+            messages: vec![],
+        };
+        assert_eq!(redirect.delivery(), Delivery::NotSent);
+    }
+
+    #[test]
+    fn the_transport_s_causes_stay_reachable() {
+        use std::error::Error as _;
+        let e = Error::Connect { source: refused() };
+        let transport = e.source().unwrap();
+        assert_eq!(transport.to_string(), "connection refused");
+        assert_eq!(
+            transport.source().unwrap().to_string(),
+            "connection refused",
+            "the io::Error itself"
+        );
     }
 }

@@ -55,19 +55,26 @@
 //!   out: it is returned, with [`Error::may_have_been_delivered`] true, unless you choose
 //!   [`RetryPolicy::at_least_once`].
 //! - **One error type** whose variants follow the contract's statuses, each able to say
-//!   whether it [is retryable](Error::is_retryable) and which [`ErrorClass`] it is in.
+//!   what became of the message ([`Error::delivery`]: [`Delivery::NotSent`] or
+//!   [`Delivery::MayHaveBeenSent`]), whether it [is retryable](Error::is_retryable) and
+//!   which [`ErrorClass`] it is in. Failures of the network stack keep their causes
+//!   ([`TransportError`], `source()`); a bad setting is a [`ConfigError`].
 //! - **Careful transport**: rustls, connection reuse, user agent `wasphere-rs/<version>`,
-//!   timeouts, answers capped at 1 MiB, `http://` refused except to loopback, no redirects,
+//!   timeouts, answers capped at 1 MiB, `http://` refused except to loopback and URLs
+//!   with credentials refused ([`BaseUrl`], the one check every tool uses), no redirects,
 //!   and a `tracing` span per send (`message_type`, `session`, `attempt`, `status`,
 //!   `latency_ms`). The key never appears in `Debug`, `Display`, errors or logs.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answer;
 pub mod blocking;
 mod builder;
-mod classify;
 mod client;
+mod config_error;
+mod connection;
+mod delivery;
 mod env;
 mod error;
 mod error_class;
@@ -75,14 +82,20 @@ mod limiter;
 mod retry;
 mod shorthands;
 mod transport;
+mod transport_error;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use env::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE};
+pub use config_error::ConfigError;
+pub use connection::{
+    BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE, InvalidBaseUrl,
+};
+pub use delivery::Delivery;
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
 pub use retry::{AtLeastOnce, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries};
 pub use transport::MAX_ANSWER_BYTES;
+pub use transport_error::TransportError;
 /// The contract's types, re-exported so that one dependency is enough.
 pub use wasphere_types as types;
 pub use wasphere_types::{

@@ -294,7 +294,10 @@ mod tests {
 
     fn connect() -> Error {
         Error::Connect {
-            message: "connection refused".into(),
+            source: crate::TransportError::new(std::io::Error::new(
+                std::io::ErrorKind::ConnectionRefused,
+                "connection refused",
+            )),
         }
     }
 
@@ -308,7 +311,6 @@ mod tests {
     fn timeout_after_send() -> Error {
         Error::Timeout {
             phase: TimeoutPhase::Response,
-            may_have_been_delivered: true,
         }
     }
 
@@ -428,7 +430,10 @@ mod tests {
                 messages: vec![],
             },
             Error::Interrupted {
-                message: "reset".into(),
+                source: crate::TransportError::new(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "reset",
+                )),
             },
         ] {
             let script = Script::new(vec![e.clone()]);

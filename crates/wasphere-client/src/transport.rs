@@ -1,15 +1,16 @@
 //! One HTTP exchange: the POST, and the answer read with a size cap.
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use wasphere_types::ApiKey;
 
-use crate::classify::redact;
-use crate::error::status_may_have_delivered;
-use crate::{Error, TimeoutPhase};
+use crate::answer::Answer;
+use crate::config_error::ConfigError;
+use crate::delivery::Delivery;
+use crate::error::{Error, TimeoutPhase};
+use crate::transport_error::TransportError;
 
 /// The largest answer read: 1 MiB. The contract's answers are a few hundred bytes; a larger
 /// one is a misbehaving proxy, and is refused rather than allocated.
@@ -17,14 +18,6 @@ pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 /// `wasphere-rs/<version>`.
 pub(crate) const USER_AGENT: &str = concat!("wasphere-rs/", env!("CARGO_PKG_VERSION"));
-
-/// An answer as it came: the status, the raw `Retry-After`, the body.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) retry_after: Option<String>,
-    pub(crate) body: Bytes,
-}
 
 /// A reqwest client with the key in its default headers (marked sensitive, so reqwest and
 /// hyper never print it), connection reuse, no redirects and the configured timeouts.
@@ -49,9 +42,7 @@ pub(crate) struct TransportConfig<'a> {
 impl Transport {
     pub(crate) fn new(config: TransportConfig<'_>) -> Result<Self, Error> {
         let mut auth = HeaderValue::try_from(format!("Bearer {}", config.key.expose_secret()))
-            .map_err(|_| {
-                Error::Config("the API key cannot be sent in an HTTP header".to_owned())
-            })?;
+            .map_err(|_| ConfigError::KeyNotAHeader)?;
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
@@ -72,28 +63,24 @@ impl Transport {
         for pem in config.root_certificates {
             let certificates = reqwest::Certificate::from_pem_bundle(pem).unwrap_or_default();
             if certificates.is_empty() {
-                return Err(Error::Config(
-                    "the root certificate holds no PEM certificate".to_owned(),
-                ));
+                return Err(ConfigError::RootCertificate.into());
             }
             for certificate in certificates {
                 builder = builder.add_root_certificate(certificate);
             }
         }
-        let http = builder.build().map_err(|e| {
-            Error::Config(format!(
-                "could not set up the HTTP client: {}",
-                describe(&e)
-            ))
-        })?;
+        let http = builder
+            .build()
+            .map_err(|e| ConfigError::Http(TransportError::from_reqwest(e, config.key)))?;
         Ok(Transport {
             http,
             key: config.key.clone(),
         })
     }
 
-    pub(crate) fn secret(&self) -> &str {
-        self.key.expose_secret()
+    /// The key the requests carry.
+    pub(crate) fn key(&self) -> &ApiKey {
+        &self.key
     }
 
     /// POSTs `body` to `url` and reads the answer, whatever its status.
@@ -104,7 +91,7 @@ impl Transport {
             .body(body)
             .send()
             .await
-            .map_err(|e| self.send_error(&e))?;
+            .map_err(|e| self.send_error(e))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -133,8 +120,8 @@ impl Transport {
                 Ok(None) => break,
                 // The server refused the request before its body broke: the status says
                 // why, and the part read may say more.
-                Err(_) if !status_may_have_delivered(status) => break,
-                Err(e) => return Err(self.body_error(&e)),
+                Err(_) if Delivery::after_status(status) == Delivery::NotSent => break,
+                Err(e) => return Err(self.body_error(e)),
             }
         }
         Ok(Answer {
@@ -146,75 +133,45 @@ impl Transport {
 
     /// Sorts a failure of the request phase by whether the request may have left the
     /// machine: connecting failures did not, anything later may have.
-    fn send_error(&self, e: &reqwest::Error) -> Error {
+    fn send_error(&self, e: reqwest::Error) -> Error {
         if e.is_builder() {
-            return Error::Config(self.scrub(describe(e)));
+            return ConfigError::Http(self.wrap(e)).into();
         }
         if e.is_connect() {
             if e.is_timeout() {
                 return Error::Timeout {
                     phase: TimeoutPhase::Connect,
-                    may_have_been_delivered: false,
                 };
             }
             return Error::Connect {
-                message: self.scrub(describe(e)),
+                source: self.wrap(e),
             };
         }
         if e.is_timeout() {
             return Error::Timeout {
                 phase: TimeoutPhase::Response,
-                may_have_been_delivered: true,
             };
         }
         Error::Interrupted {
-            message: self.scrub(describe(e)),
+            source: self.wrap(e),
         }
     }
 
     /// A failure reading the body of a success or a server error: the message may have
     /// been delivered.
-    fn body_error(&self, e: &reqwest::Error) -> Error {
+    fn body_error(&self, e: reqwest::Error) -> Error {
         if e.is_timeout() {
             Error::Timeout {
                 phase: TimeoutPhase::Body,
-                may_have_been_delivered: true,
             }
         } else {
             Error::Interrupted {
-                message: self.scrub(describe(e)),
+                source: self.wrap(e),
             }
         }
     }
 
-    fn scrub(&self, text: String) -> String {
-        redact(text, self.secret())
+    fn wrap(&self, e: reqwest::Error) -> TransportError {
+        TransportError::from_reqwest(e, &self.key)
     }
-}
-
-/// The causes of a reqwest error, without its URL (reqwest's own message is mostly the
-/// URL; the causes say what went wrong: "tcp connect error: Connection refused").
-fn describe(e: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    if parts.is_empty() {
-        let kind = if e.is_timeout() {
-            "timed out"
-        } else if e.is_connect() {
-            "connection failed"
-        } else if e.is_body() {
-            "the body could not be read"
-        } else {
-            "the request failed"
-        };
-        parts.push(kind.to_owned());
-    }
-    parts.join(": ")
 }

@@ -201,8 +201,7 @@ async fn timeouts_say_whether_the_request_was_sent() {
     assert_eq!(
         err,
         Error::Timeout {
-            phase: TimeoutPhase::Response,
-            may_have_been_delivered: true
+            phase: TimeoutPhase::Response
         }
     );
     assert_eq!(sandbox.messages().len(), 1);

@@ -1,5 +1,6 @@
 //! The API key: a secret that must never be printed.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,11 +10,16 @@ use zeroize::Zeroizing;
 /// (`wsk_live_…`), so it cannot leak through logs or error messages by accident;
 /// the memory is wiped when it is dropped.
 ///
+/// That redacted form is the one way the toolkit shows a key: [`ApiKey::redact`] puts it
+/// in place of the key wherever the key turns up in a text (an error page that echoes the
+/// `Authorization` header, a line about to be printed).
+///
 /// ```
 /// use wasphere_types::ApiKey;
 /// let key: ApiKey = "wsk_live_0123456789abcdef".parse().unwrap();
 /// assert_eq!(format!("{key:?}"), "ApiKey(wsk_live_…)");
 /// assert_eq!(key.to_string(), "wsk_live_…");
+/// assert_eq!(key.redact("Bearer wsk_live_0123456789abcdef"), "Bearer wsk_live_…");
 /// assert_eq!(key.expose_secret(), "wsk_live_0123456789abcdef");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
@@ -69,6 +75,18 @@ impl ApiKey {
     }
 }
 
+impl ApiKey {
+    /// `text` with every occurrence of the key replaced by its redacted form (the
+    /// [`Display`](fmt::Display) of the key, `wsk_live_…`); borrowed when the key is not in it.
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if text.contains(self.expose_secret()) {
+            Cow::Owned(text.replace(self.expose_secret(), &self.to_string()))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
 impl FromStr for ApiKey {
     type Err = InvalidApiKey;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -99,6 +117,18 @@ mod tests {
         assert!(!format!("{key:?}").contains("sandbox"));
         let opaque = ApiKey::new("wsk_0123456789abcdef_x").unwrap();
         assert_eq!(opaque.to_string(), "wsk_…");
+    }
+
+    #[test]
+    fn redacts_every_occurrence_and_nothing_else() {
+        let key = ApiKey::new("wsk_test_s3cr3t").unwrap();
+        assert_eq!(
+            key.redact("Bearer wsk_test_s3cr3t, again wsk_test_s3cr3t"),
+            "Bearer wsk_test_…, again wsk_test_…"
+        );
+        assert!(matches!(key.redact("no key here"), Cow::Borrowed(_)));
+        let short = ApiKey::new("wsk_x").unwrap();
+        assert_eq!(short.redact("key wsk_x"), "key wsk_…");
     }
 
     #[test]

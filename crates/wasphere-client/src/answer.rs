@@ -1,13 +1,23 @@
-//! Turning an answer (status, `Retry-After`, body) into a [`SendResponse`] or an [`Error`].
+//! What an answer means: the status, `Retry-After` and body of the server's answer
+//! turned into a [`SendResponse`] or an [`Error`].
 //!
 //! This is pure: no I/O, no clock except the `now` passed in for HTTP-date `Retry-After`
 //! values, so every status of the contract is unit-tested here.
 
 use std::time::{Duration, SystemTime};
 
-use wasphere_types::{ErrorBody, SNIPPET_CHARS, SendResponse, safe_snippet};
+use bytes::Bytes;
+use wasphere_types::{ApiKey, ErrorBody, SNIPPET_CHARS, SendResponse, safe_snippet};
 
-use crate::Error;
+use crate::error::Error;
+
+/// An answer as it came: the status, the raw `Retry-After`, the body.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Bytes,
+}
 
 /// The longest wait a `Retry-After` may ask for; longer values are clamped so that time
 /// arithmetic cannot overflow. No real server asks for a day.
@@ -18,23 +28,36 @@ pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 const MAX_MESSAGES: usize = 32;
 const MAX_MESSAGE_CHARS: usize = 500;
 
-/// Reads an answer. `retry_after` is the raw `Retry-After` header, if any; `secret` is the
-/// API key, scrubbed from anything the server echoes back.
-pub(crate) fn classify(
+impl Answer {
+    /// What the answer means. `key` is scrubbed from anything the server echoes back (a
+    /// proxy or a misbehaving server may echo the `Authorization` header in its error
+    /// page, and errors end up in logs).
+    pub(crate) fn interpret(&self, key: &ApiKey, now: SystemTime) -> Result<SendResponse, Error> {
+        interpret(
+            self.status,
+            self.retry_after.as_deref(),
+            &self.body,
+            key,
+            now,
+        )
+    }
+}
+
+fn interpret(
     status: u16,
     retry_after: Option<&str>,
     body: &[u8],
-    secret: &str,
+    key: &ApiKey,
     now: SystemTime,
 ) -> Result<SendResponse, Error> {
     if (200..300).contains(&status) {
         return serde_json::from_slice::<SendResponse>(body).map_err(|_| Error::Decode {
             status,
-            snippet: redact(safe_snippet(body, SNIPPET_CHARS), secret),
+            snippet: key.redact(&safe_snippet(body, SNIPPET_CHARS)).into_owned(),
         });
     }
     let parsed = ErrorBody::parse(body);
-    let messages = messages_of(&parsed, secret);
+    let messages = messages_of(&parsed, key);
     Err(match status {
         400 => Error::BadRequest { messages },
         401 => Error::Unauthorized { messages },
@@ -50,11 +73,8 @@ pub(crate) fn classify(
         },
         500 if is_not_connected(&parsed) => Error::SessionNotConnected { messages },
         501 => Error::CapabilityNotSupported {
-            capability: parsed
-                .capability
-                .as_deref()
-                .map(|c| redact(clip(c), secret)),
-            provider: parsed.provider.as_deref().map(|p| redact(clip(p), secret)),
+            capability: parsed.capability.as_deref().map(|c| clip(c, key)),
+            provider: parsed.provider.as_deref().map(|p| clip(p, key)),
             messages,
         },
         502 | 504 => Error::Gateway { status, messages },
@@ -93,7 +113,7 @@ fn is_not_connected(body: &ErrorBody) -> bool {
 }
 
 /// The sentences of the body, else its error code, else an excerpt of a non-JSON body.
-fn messages_of(body: &ErrorBody, secret: &str) -> Vec<String> {
+fn messages_of(body: &ErrorBody, key: &ApiKey) -> Vec<String> {
     let sentences = body.messages();
     let raw: Vec<&str> = if !sentences.is_empty() {
         sentences
@@ -108,24 +128,16 @@ fn messages_of(body: &ErrorBody, secret: &str) -> Vec<String> {
     };
     raw.into_iter()
         .take(MAX_MESSAGES)
-        .map(|s| redact(clip(s), secret))
+        .map(|s| clip(s, key))
         .collect()
 }
 
-fn clip(s: &str) -> String {
+/// `s` cut to [`MAX_MESSAGE_CHARS`], without the key.
+fn clip(s: &str, key: &ApiKey) -> String {
+    let s = key.redact(s);
     match s.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
-    }
-}
-
-/// Replaces the key wherever it appears: a proxy or a misbehaving server may echo the
-/// `Authorization` header in its error page, and errors end up in logs.
-pub(crate) fn redact(text: String, secret: &str) -> String {
-    if secret.is_empty() || !text.contains(secret) {
-        text
-    } else {
-        text.replace(secret, "wsk_…")
+        None => s.into_owned(),
     }
 }
 
@@ -136,27 +148,43 @@ mod tests {
 
     const KEY: &str = "wsk_live_s3cr3t";
 
+    fn key() -> ApiKey {
+        KEY.parse().unwrap()
+    }
+
+    fn read(
+        status: u16,
+        retry_after: Option<&str>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<SendResponse, Error> {
+        Answer {
+            status,
+            retry_after: retry_after.map(str::to_owned),
+            body: Bytes::copy_from_slice(body),
+        }
+        .interpret(&key(), now)
+    }
+
     fn err(status: u16, body: &str) -> Error {
-        classify(status, None, body.as_bytes(), KEY, SystemTime::now()).unwrap_err()
+        read(status, None, body.as_bytes(), SystemTime::now()).unwrap_err()
     }
 
     #[test]
     fn success_bodies() {
-        let ok = classify(
+        let ok = read(
             201,
             None,
             br#"{"messageId":"3EB0C767D097B7C7A5C1","status":"sent"}"#,
-            KEY,
             SystemTime::now(),
         )
         .unwrap();
         assert_eq!(ok.message_id, "3EB0C767D097B7C7A5C1");
         // Any 2xx, extra fields and other statuses are fine.
-        let ok = classify(
+        let ok = read(
             200,
             None,
             br#"{"messageId":"X","status":"queued","n":1}"#,
-            KEY,
             SystemTime::now(),
         )
         .unwrap();
@@ -239,11 +267,11 @@ mod tests {
     fn rate_limited_reads_the_header_then_the_body() {
         let body = r#"{"statusCode":429,"error":"Too Many Requests","retryAfter":14}"#;
         let now = SystemTime::now();
-        let e = classify(429, Some("3"), body.as_bytes(), KEY, now).unwrap_err();
+        let e = read(429, Some("3"), body.as_bytes(), now).unwrap_err();
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
-        let e = classify(429, None, body.as_bytes(), KEY, now).unwrap_err();
+        let e = read(429, None, body.as_bytes(), now).unwrap_err();
         assert_eq!(e.retry_after(), Some(Duration::from_secs(14)));
-        let e = classify(429, Some("soon"), b"", KEY, now).unwrap_err();
+        let e = read(429, Some("soon"), b"", now).unwrap_err();
         assert_eq!(e.retry_after(), None);
         assert!(e.is_retryable());
     }
@@ -282,6 +310,8 @@ mod tests {
 
     #[test]
     fn echoed_keys_are_scrubbed() {
+        let e = err(400, &format!(r#"{{"message":["{KEY} is not allowed"]}}"#));
+        assert_eq!(e.server_messages(), ["wsk_live_… is not allowed"]);
         let e = err(
             401,
             &format!(r#"{{"message":"Invalid or expired API key {KEY}"}}"#),
@@ -301,8 +331,8 @@ mod tests {
         assert!(e.server_messages().len() <= MAX_MESSAGES);
         assert!(e.to_string().len() < 40_000);
         for body in [&b"\xff\xfe\x00"[..], b"null", b"[]", b"{\"message\":{}}"] {
-            let _ = classify(400, None, body, KEY, SystemTime::now());
-            let _ = classify(201, None, body, KEY, SystemTime::now());
+            let _ = read(400, None, body, SystemTime::now());
+            let _ = read(201, None, body, SystemTime::now());
         }
     }
 }
