@@ -70,7 +70,11 @@ mod tests {
         assert_eq!(f.class, ErrorClass::OutcomeUnknown);
         assert_eq!(f.details["status"], 502);
         assert_eq!(f.details["mayHaveBeenDelivered"], true);
-        assert!(f.message.ends_with("the message may have been sent"), "{}", f.message);
+        assert!(
+            f.message.ends_with("the message may have been sent"),
+            "{}",
+            f.message
+        );
         assert!(f.hint.unwrap().contains("twice"));
     }
 }

@@ -30,7 +30,6 @@ mod webhook_receiver;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-
 use wasphere_client::ErrorClass;
 
 use crate::cli::{Cli, OutputFormat};

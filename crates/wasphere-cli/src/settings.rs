@@ -1,27 +1,23 @@
 //! Where to send and with which key: flags, then the environment, then the profile.
 //!
 //! Each value remembers where it came from, so an error can say "the workspace from
-//! WASPHERE_WORKSPACE is not a UUID" instead of leaving the user to guess.
+//! WASPHERE_WORKSPACE is not a UUID" instead of leaving the user to guess. What the values
+//! mean (the variables' names, the base-URL check, the endpoint URL) is the client's:
+//! this only decides which value wins.
 
 use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use wasphere_types::{ApiKey, SessionId, WorkspaceId};
+use wasphere_client::{
+    BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE,
+};
+use wasphere_types::{ApiKey, MessageType, SessionId, WorkspaceId};
 
 use crate::cli::{ConfigKey, ConnectionArgs};
 use crate::failure::Failure;
 use crate::profile_store::{self, DEFAULT_PROFILE, Profile};
-
-/// The environment variables, by setting.
-pub(crate) const BASE_URL_ENV: &str = "WASPHERE_BASE_URL";
-/// See [`BASE_URL_ENV`].
-pub(crate) const API_KEY_ENV: &str = "WASPHERE_API_KEY";
-/// See [`BASE_URL_ENV`].
-pub(crate) const WORKSPACE_ENV: &str = "WASPHERE_WORKSPACE";
-/// See [`BASE_URL_ENV`].
-pub(crate) const SESSION_ENV: &str = "WASPHERE_SESSION";
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +49,8 @@ impl fmt::Display for Source {
 /// Where messages go.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
-    /// The deployment, without a trailing slash.
-    pub(crate) base_url: String,
+    /// The deployment, checked.
+    pub(crate) base_url: BaseUrl,
     /// The workspace of the URL.
     pub(crate) workspace: WorkspaceId,
     /// The session of the URL.
@@ -62,12 +58,10 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// The URL a message of type `slug` is posted to.
-    pub(crate) fn url(&self, slug: &str) -> String {
-        format!(
-            "{}/workspaces/{}/proxy/api/sessions/{}/messages/{slug}",
-            self.base_url, self.workspace, self.session
-        )
+    /// The URL a message of type `message_type` is posted to.
+    pub(crate) fn url(&self, message_type: MessageType) -> String {
+        self.base_url
+            .endpoint(&self.workspace, &self.session, message_type)
     }
 }
 
@@ -183,15 +177,23 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
         let (base_url, from) = self.required(
             self.args.base_url.as_ref(),
             "--base-url",
-            BASE_URL_ENV,
+            ENV_BASE_URL,
             ConfigKey::BaseUrl,
         )?;
-        let base_url = check_base_url(&base_url, self.args.allow_insecure_http)
-            .map_err(|e| Failure::invalid(format!("the base URL from {from} {e}")))?;
+        let base_url =
+            BaseUrl::parse(&base_url, self.args.allow_insecure_http).map_err(|e| {
+                let failure = Failure::invalid(format!("{e} (from {from})"));
+                match e.problem() {
+                    BaseUrlProblem::InsecureHttp => failure.hint(
+                        "use https://, or pass --allow-insecure-http if the network between here and the server is trusted",
+                    ),
+                    _ => failure,
+                }
+            })?;
         let (workspace, from) = self.required(
             self.args.workspace.as_ref(),
             "--workspace",
-            WORKSPACE_ENV,
+            ENV_WORKSPACE,
             ConfigKey::Workspace,
         )?;
         let workspace = workspace
@@ -200,7 +202,7 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
         let (session, from) = self.required(
             self.args.session.as_ref(),
             "--session",
-            SESSION_ENV,
+            ENV_SESSION,
             ConfigKey::Session,
         )?;
         let session = session
@@ -222,7 +224,7 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
         let found = self.lookup(
             self.args.api_key.as_ref(),
             "--api-key",
-            API_KEY_ENV,
+            ENV_API_KEY,
             ConfigKey::ApiKey,
         )?;
         let Some((text, source)) = found else {
@@ -240,7 +242,7 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
         }
         let missing = || {
             Failure::invalid("no API key is set").hint(format!(
-                "pass --api-key-file FILE, set {API_KEY_ENV}, or run `wasphere config set api-key`"
+                "pass --api-key-file FILE, set {ENV_API_KEY}, or run `wasphere config set api-key`"
             ))
         };
         if !std::io::stdin().is_terminal() {
@@ -270,33 +272,6 @@ fn read_key_file(path: &Path) -> Result<(ApiKey, Source), Failure> {
         Failure::invalid(format!("the API key in {} is invalid: {e}", path.display()))
     })?;
     Ok((key, Source::File(path.to_owned())))
-}
-
-/// Checks a base URL and returns it without a trailing slash. Plain http is allowed to
-/// this machine (the sandbox); elsewhere it would send the key in clear, so it needs
-/// `allow_insecure`.
-pub(crate) fn check_base_url(raw: &str, allow_insecure: bool) -> Result<String, String> {
-    let url = url::Url::parse(raw.trim()).map_err(|e| format!("is not a URL ({e}): {raw:?}"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Err(format!("has no host: {raw:?}")),
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback || allow_insecure => {}
-        "http" => {
-            return Err(format!(
-                "uses plain http to another machine, which would send the API key unencrypted: {raw:?} (use https, or pass --allow-insecure-http)"
-            ));
-        }
-        other => return Err(format!("must be http(s), not {other}: {raw:?}")),
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("must not have a query or fragment: {raw:?}"));
-    }
-    Ok(raw.trim().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -333,17 +308,17 @@ mod tests {
         );
         let mut a = args();
         a.base_url = Some("https://flag.example/".into());
-        let env = |v: &str| (v == SESSION_ENV).then(|| "from-env".to_owned());
+        let env = |v: &str| (v == ENV_SESSION).then(|| "from-env".to_owned());
         let r = Resolver::new(&a, env, None, Some(path));
         let e = r.endpoint().unwrap();
-        assert_eq!(e.base_url, "https://flag.example");
+        assert_eq!(e.base_url.as_str(), "https://flag.example");
         assert_eq!(e.session.as_str(), "from-env");
         assert_eq!(
             e.workspace.to_string(),
             "00000000-0000-4000-8000-000000000000"
         );
         assert_eq!(
-            e.url("view-once"),
+            e.url(MessageType::ViewOnce),
             "https://flag.example/workspaces/00000000-0000-4000-8000-000000000000/proxy/api/sessions/from-env/messages/view-once"
         );
     }
@@ -368,25 +343,40 @@ mod tests {
         let r = Resolver::new(&a, |_| None, None, Some(dir.path().join("none.toml")));
         let err = r.endpoint().unwrap_err();
         assert_eq!(err.message, "no base-url is set");
-        assert!(err.hint.unwrap().contains(BASE_URL_ENV));
+        assert!(err.hint.unwrap().contains(ENV_BASE_URL));
         assert!(r.api_key().unwrap().is_none());
     }
 
     #[test]
-    fn base_urls() {
+    fn base_urls_are_checked_by_the_client_and_errors_say_where_they_came_from() {
+        let endpoint_with = |url: &str, insecure: bool| {
+            let mut a = args();
+            a.base_url = Some(url.to_owned());
+            a.workspace = Some("00000000-0000-4000-8000-000000000000".to_owned());
+            a.session = Some("s".to_owned());
+            a.allow_insecure_http = insecure;
+            Resolver::new(&a, |_| None, None, None).endpoint()
+        };
         assert_eq!(
-            check_base_url("http://127.0.0.1:8080/", false).unwrap(),
+            endpoint_with("http://127.0.0.1:8080/", false)
+                .unwrap()
+                .base_url
+                .as_str(),
             "http://127.0.0.1:8080"
         );
-        assert!(check_base_url("http://localhost:1", false).is_ok());
-        assert!(check_base_url("https://api.example.com/base", false).is_ok());
+        assert!(endpoint_with("http://sandbox.localhost:1", false).is_ok());
+        assert!(endpoint_with("http://api.example.com", true).is_ok());
+        let err = endpoint_with("http://api.example.com", false).unwrap_err();
+        assert!(err.message.contains("(from --base-url)"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("--allow-insecure-http"));
+        let err = endpoint_with("https://user:s3cr3t@api.example.com", false).unwrap_err();
         assert!(
-            check_base_url("http://api.example.com", false)
-                .unwrap_err()
-                .contains("--allow-insecure-http")
+            err.message.contains("user name or password"),
+            "{}",
+            err.message
         );
-        assert!(check_base_url("http://api.example.com", true).is_ok());
-        assert!(check_base_url("ftp://x.io", false).is_err());
-        assert!(check_base_url("api.example.com", false).is_err());
+        assert!(!err.message.contains("s3cr3t"), "{}", err.message);
+        assert!(endpoint_with("ftp://x.io", false).is_err());
+        assert!(endpoint_with("api.example.com", false).is_err());
     }
 }

@@ -3,15 +3,13 @@
 use std::io::{BufRead, IsTerminal};
 
 use serde_json::{Map, Value, json};
+use wasphere_client::{BaseUrl, ErrorClass};
 use wasphere_types::{ApiKey, SessionId, WorkspaceId};
 
 use crate::cli::{ConfigCommand, ConfigKey};
-use wasphere_client::ErrorClass;
-
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::profile_store::{self, DEFAULT_PROFILE};
-use crate::settings::check_base_url;
 
 const ALL_KEYS: [ConfigKey; 4] = [
     ConfigKey::BaseUrl,
@@ -152,7 +150,9 @@ fn checked(key: ConfigKey, value: &str) -> Result<String, Failure> {
         ConfigKey::BaseUrl => {
             // Saved as typed (minus a trailing slash); `--allow-insecure-http` is a
             // per-run decision, so a remote http URL is accepted here and refused at send.
-            check_base_url(value, true).map_err(|e| bad(format!("the value {e}")))
+            BaseUrl::parse(value, true)
+                .map(String::from)
+                .map_err(|e| bad(e.to_string()))
         }
         ConfigKey::ApiKey => ApiKey::new(value)
             .map(|k| k.expose_secret().to_owned())

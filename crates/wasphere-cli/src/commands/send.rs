@@ -106,7 +106,7 @@ fn report_key_source(source: Option<&Source>, out: &Output) {
 
 /// Prints the request that would be sent, the key reduced to its prefix.
 fn dry_run(endpoint: &Endpoint, message: &Message, key: Option<&ApiKey>, out: &Output) {
-    let url = endpoint.url(message.message_type().as_str());
+    let url = endpoint.url(message.message_type());
     let authorization = match key {
         Some(k) => format!("Bearer {k}"),
         None => "Bearer (no API key set)".to_owned(),

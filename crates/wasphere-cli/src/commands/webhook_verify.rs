@@ -3,11 +3,10 @@
 
 use std::time::SystemTime;
 
+use wasphere_client::ErrorClass;
 use wasphere_types::webhook::{VerifyError, verify};
 
 use crate::cli::WebhookVerifyArgs;
-use wasphere_client::ErrorClass;
-
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::{input, secret_source};
