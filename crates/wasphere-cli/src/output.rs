@@ -48,9 +48,7 @@ impl Output {
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut text = text.to_owned();
         for key in self.secrets.borrow().iter() {
-            if text.contains(key.expose_secret()) {
-                text = text.replace(key.expose_secret(), &key.to_string());
-            }
+            text = key.redact(&text).into_owned();
         }
         text
     }

@@ -41,7 +41,7 @@ fn describe(e: Error, api_key: &ApiKey) -> FfiError {
         Error::Validation(v) => described.with_violations(v.violations),
         _ => described,
     };
-    described.redact(api_key.expose_secret())
+    described.redact(api_key)
 }
 
 fn build(config: Config) -> Result<WasphereClient, FfiError> {

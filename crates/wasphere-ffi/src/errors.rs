@@ -1,11 +1,12 @@
 //! Return codes, and the `error_json` object that explains a non-zero one. Both are the
 //! client's [`ErrorClass`]: its code is the return code, its name the `kind`.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde::Serialize;
 use wasphere_client::ErrorClass;
-use wasphere_types::Violation;
+use wasphere_types::{ApiKey, Violation};
 
 /// The call succeeded.
 pub const WASPHERE_OK: i32 = 0;
@@ -124,19 +125,16 @@ impl FfiError {
         self
     }
 
-    /// Removes every occurrence of `secret` from the text, as a last line of defence:
+    /// Replaces `key` in every text with its redacted form, as a last line of defence:
     /// the client's errors never contain the key, but a server may echo a header back.
-    pub(crate) fn redact(mut self, secret: &str) -> Self {
-        // A very short "secret" would mangle ordinary words; real keys are long.
-        if secret.len() >= 8 {
-            let scrub = |s: &mut String| {
-                if s.contains(secret) {
-                    *s = s.replace(secret, "[redacted]");
-                }
-            };
-            scrub(&mut self.message);
-            self.server_messages.iter_mut().for_each(scrub);
-        }
+    pub(crate) fn redact(mut self, key: &ApiKey) -> Self {
+        let scrub = |s: &mut String| {
+            if let Cow::Owned(redacted) = key.redact(s) {
+                *s = redacted;
+            }
+        };
+        scrub(&mut self.message);
+        self.server_messages.iter_mut().for_each(scrub);
         self
     }
 
@@ -191,9 +189,10 @@ mod tests {
     fn redaction_removes_the_secret() {
         let e = FfiError::new(ErrorClass::Auth, "key wsk_live_abcdef123456 refused")
             .with_server_messages(vec!["echo wsk_live_abcdef123456".into()])
-            .redact("wsk_live_abcdef123456");
+            .redact(&ApiKey::new("wsk_live_abcdef123456").unwrap());
         let json = e.to_json_string();
         assert!(!json.contains("abcdef123456"), "{json}");
-        assert!(json.contains("[redacted]"));
+        assert!(json.contains("key wsk_live_… refused"), "{json}");
+        assert!(json.contains("echo wsk_live_…"), "{json}");
     }
 }

@@ -5,10 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use wasphere_types::webhook::WebhookSecret;
-use wasphere_types::{ApiKey, RateLimit, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, InvalidApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
-use crate::running::RunningSandbox;
 use crate::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
 
 /// The WaSphere API emulator. Start one with [`Sandbox::builder`].
@@ -36,7 +35,8 @@ impl Sandbox {
 /// ```
 #[derive(Clone)]
 pub struct KeyConfig {
-    pub(crate) key: String,
+    /// Checked when the sandbox starts, so that `new` stays infallible.
+    pub(crate) key: Result<ApiKey, InvalidApiKey>,
     pub(crate) permissions: Vec<String>,
     pub(crate) session_scope: Option<String>,
 }
@@ -47,7 +47,7 @@ impl KeyConfig {
     /// [`SandboxBuilder::start`] fails.
     pub fn new(key: &str) -> Self {
         KeyConfig {
-            key: key.to_owned(),
+            key: ApiKey::new(key),
             permissions: vec!["messages:send".to_owned()],
             session_scope: None,
         }
@@ -69,8 +69,12 @@ impl KeyConfig {
 impl std::fmt::Debug for KeyConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The key is a secret even in a sandbox: people paste real keys into configs.
+        let key: &dyn std::fmt::Debug = match &self.key {
+            Ok(key) => key,
+            Err(e) => e,
+        };
         f.debug_struct("KeyConfig")
-            .field("key", &crate::auth::safe_prefix(&self.key))
+            .field("key", key)
             .field("permissions", &self.permissions)
             .field("session_scope", &self.session_scope)
             .finish()
@@ -178,20 +182,16 @@ impl SandboxBuilder {
         self
     }
 
-    /// Whether to keep accepted messages for [`RunningSandbox::messages`] (default true;
+    /// Whether to keep accepted messages for [`RunningSandbox::messages`](crate::RunningSandbox::messages) (default true;
     /// long benchmarks may turn it off to keep memory flat).
     pub fn record_messages(mut self, on: bool) -> Self {
         self.record_messages = on;
         self
     }
 
-    /// Checks the configuration, binds the address and starts serving.
-    ///
-    /// Fails with [`io::ErrorKind::InvalidInput`] for a malformed session name, an API key
-    /// that does not start with `wsk_`, a rate limit that [`RateLimit::check`] refuses, a
-    /// webhook URL that is not `http(s)://`, or a fault rule with an impossible status or
-    /// probability.
-    pub async fn start(mut self) -> io::Result<RunningSandbox> {
+    /// Fills in the defaults and checks the configuration: see
+    /// [`SandboxBuilder::start`](crate::SandboxBuilder::start).
+    pub(crate) fn checked(mut self) -> io::Result<Self> {
         if self.sessions.is_empty() {
             self.sessions.push((DEFAULT_SESSION.to_owned(), true));
         }
@@ -206,12 +206,11 @@ impl SandboxBuilder {
             }
         }
         for key in &self.keys {
-            ApiKey::new(key.key.as_str()).map_err(|e| {
-                invalid(format!(
-                    "API key {}: {e}",
-                    crate::auth::safe_prefix(&key.key)
-                ))
-            })?;
+            if let Err(e) = &key.key {
+                return Err(invalid(format!(
+                    "an API key of the sandbox is invalid: {e}"
+                )));
+            }
         }
         if let Some((url, _)) = &self.webhook {
             let parsed = reqwest::Url::parse(url)
@@ -226,7 +225,7 @@ impl SandboxBuilder {
         for rule in &self.faults {
             rule.check().map_err(invalid)?;
         }
-        RunningSandbox::start(self).await
+        Ok(self)
     }
 }
 
@@ -251,15 +250,19 @@ mod tests {
         assert!(shown.contains("wsk_live_"), "{shown}");
     }
 
-    #[tokio::test]
-    async fn refuses_bad_configuration() {
+    #[test]
+    fn refuses_bad_configuration() {
         for builder in [
             Sandbox::builder().session("no spaces"),
             Sandbox::builder().api_key(KeyConfig::new("sk_live_x")),
             Sandbox::builder().webhook("ftp://x", WebhookSecret::new("s")),
             Sandbox::builder().fault(FaultRule::next(1, crate::Fault::Status(200))),
+            Sandbox::builder().rate_limit(RateLimit::Window {
+                max: 0,
+                window: Duration::from_secs(1),
+            }),
         ] {
-            let err = builder.start().await.unwrap_err();
+            let err = builder.checked().unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
         }
     }

@@ -17,6 +17,18 @@ use crate::records::{DeliveryRecord, RecordedMessage, Records};
 use crate::state::AppState;
 use crate::webhook_delivery::{Subscriber, spawn_dispatcher};
 
+impl SandboxBuilder {
+    /// Checks the configuration, binds the address and starts serving.
+    ///
+    /// Fails with [`io::ErrorKind::InvalidInput`] for a malformed session name, an API key
+    /// that does not start with `wsk_`, a rate limit that
+    /// [`RateLimit::check`](crate::RateLimit::check) refuses, a webhook URL that is not
+    /// `http(s)://`, or a fault rule with an impossible status or probability.
+    pub async fn start(self) -> io::Result<RunningSandbox> {
+        RunningSandbox::start(self.checked()?).await
+    }
+}
+
 /// A sandbox serving on [`RunningSandbox::addr`]. Dropping it stops the server too;
 /// [`RunningSandbox::shutdown`] also waits until it has stopped.
 #[derive(Debug)]
@@ -28,7 +40,7 @@ pub struct RunningSandbox {
 }
 
 impl RunningSandbox {
-    pub(crate) async fn start(builder: SandboxBuilder) -> io::Result<Self> {
+    async fn start(builder: SandboxBuilder) -> io::Result<Self> {
         let listener = TcpListener::bind(builder.addr).await?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
