@@ -112,6 +112,19 @@ impl RetryClassifier for NoRetries {
 ///
 /// Backoff is exponential with full jitter: before retry `k` (1, 2, …) a random wait in
 /// `0..=min(max_delay, base_delay × 2^(k-1))`, by default base 200 ms and max 10 s.
+///
+/// Each setting is set by a method of its name and read by the same name with `get_`
+/// (as `std::process::Command` does):
+///
+/// ```
+/// use std::time::Duration;
+/// use wasphere_client::RetryPolicy;
+///
+/// let policy = RetryPolicy::default().max_attempts(3).deadline(Duration::from_secs(20));
+/// assert_eq!(policy.get_max_attempts(), 3);
+/// assert_eq!(policy.get_deadline(), Duration::from_secs(20));
+/// assert_eq!(policy.get_base_delay(), Duration::from_millis(200));
+/// ```
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     classifier: Arc<dyn RetryClassifier>,
@@ -174,17 +187,42 @@ impl RetryPolicy {
         self
     }
 
-    /// The attempt budget.
-    pub fn attempts(&self) -> u32 {
+    /// The attempt budget set by [`max_attempts`](Self::max_attempts).
+    pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// The time budget.
-    pub fn total_deadline(&self) -> Duration {
+    /// The time budget set by [`deadline`](Self::deadline).
+    pub fn get_deadline(&self) -> Duration {
         self.deadline
     }
 
-    /// The classifier in use.
+    /// The first backoff's upper bound, set by [`base_delay`](Self::base_delay).
+    pub fn get_base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The largest backoff, set by [`max_delay`](Self::max_delay).
+    pub fn get_max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// The attempt budget.
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed to `get_max_attempts`, after its setter"
+    )]
+    pub fn attempts(&self) -> u32 {
+        self.get_max_attempts()
+    }
+
+    /// The time budget.
+    #[deprecated(since = "0.2.0", note = "renamed to `get_deadline`, after its setter")]
+    pub fn total_deadline(&self) -> Duration {
+        self.get_deadline()
+    }
+
+    /// The classifier in use (given to [`custom`](Self::custom)).
     pub fn classifier(&self) -> &Arc<dyn RetryClassifier> {
         &self.classifier
     }
@@ -547,6 +585,6 @@ mod tests {
             assert!(p.backoff(3) <= Duration::from_millis(350));
             assert!(p.backoff(u32::MAX) <= Duration::from_millis(350));
         }
-        assert_eq!(RetryPolicy::none().max_attempts(0).attempts(), 1);
+        assert_eq!(RetryPolicy::none().max_attempts(0).get_max_attempts(), 1);
     }
 }
