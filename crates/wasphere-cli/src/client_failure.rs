@@ -9,7 +9,7 @@ use crate::failure::Failure;
 pub(crate) fn from_client(err: Error) -> Failure {
     let class = err.class();
     if let Error::Validation(v) = err {
-        return Failure::validation("the message", v);
+        return Failure::validation("the message", v).nothing_sent();
     }
     let mut f = Failure::new(class, err.to_string());
     if let Some(status) = err.status() {

@@ -1,213 +1,253 @@
-//! Building a `Message` from `send <type>` flags, or from a `--json` body.
+//! Building a `Message` from the flags of `send <type>`: each type's fields know how to
+//! make their message, and [`request`] finds the flags of the type that was chosen.
 
-use clap::ArgMatches;
+use clap::{ArgMatches, Args};
 use wasphere_types::{
     Audio, Buttons, Contact, Document, Gif, Image, List, ListRow, ListSection, Location, Message,
     MessageType, Poll, Reaction, Sticker, Text, Video, ViewOnce,
 };
 
-use crate::cli::{CaptionedMedia, ConnectionArgs, RowSpec, SendCommon, SendMessage};
 use crate::failure::Failure;
 use crate::mimetype;
+use crate::send_flags::{
+    AudioFields, ButtonsFields, Captioned, ConnectionArgs, ContactFields, DocumentFields,
+    ListFields, LocationFields, PollFields, ReactionFields, RowSpec, SendCommon, SendFlags,
+    SendMessage, StickerFields, TextFields,
+};
 
-/// The message type, and the flags every type shares.
-pub(crate) fn split(message: &SendMessage) -> (MessageType, &SendCommon, &ConnectionArgs) {
+/// One `send <type>` as given: its type, its shared flags, and the message its own flags
+/// describe.
+pub(crate) trait SendRequest {
+    /// The message type chosen.
+    fn message_type(&self) -> MessageType;
+    /// The flags every type shares.
+    fn common(&self) -> &SendCommon;
+    /// Where to send.
+    fn connection(&self) -> &ConnectionArgs;
+    /// The message the flags describe, with `to` as given (normalised later). `matches`
+    /// are the subcommand's, for what derive cannot say (the order of `--section` and
+    /// `--row`).
+    fn compose(&self, matches: Option<&ArgMatches>) -> Result<Message, Failure>;
+}
+
+/// The flags of `send <type>`, whichever type was chosen.
+pub(crate) fn request(message: &SendMessage) -> &dyn SendRequest {
     use SendMessage as S;
     match message {
-        S::Text {
-            common, connection, ..
-        } => (MessageType::Text, common, connection),
-        S::Image {
-            common, connection, ..
-        } => (MessageType::Image, common, connection),
-        S::Video {
-            common, connection, ..
-        } => (MessageType::Video, common, connection),
-        S::Audio {
-            common, connection, ..
-        } => (MessageType::Audio, common, connection),
-        S::Document {
-            common, connection, ..
-        } => (MessageType::Document, common, connection),
-        S::Gif {
-            common, connection, ..
-        } => (MessageType::Gif, common, connection),
-        S::Sticker {
-            common, connection, ..
-        } => (MessageType::Sticker, common, connection),
-        S::Location {
-            common, connection, ..
-        } => (MessageType::Location, common, connection),
-        S::Contact {
-            common, connection, ..
-        } => (MessageType::Contact, common, connection),
-        S::Poll {
-            common, connection, ..
-        } => (MessageType::Poll, common, connection),
-        S::Buttons {
-            common, connection, ..
-        } => (MessageType::Buttons, common, connection),
-        S::List {
-            common, connection, ..
-        } => (MessageType::List, common, connection),
-        S::ViewOnce {
-            common, connection, ..
-        } => (MessageType::ViewOnce, common, connection),
-        S::Reaction {
-            common, connection, ..
-        } => (MessageType::Reaction, common, connection),
+        S::Text(flags) => flags,
+        S::Image(flags) => flags,
+        S::Video(flags) => flags,
+        S::Audio(flags) => flags,
+        S::Document(flags) => flags,
+        S::Gif(flags) => flags,
+        S::Sticker(flags) => flags,
+        S::Location(flags) => flags,
+        S::Contact(flags) => flags,
+        S::Poll(flags) => flags,
+        S::Buttons(flags) => flags,
+        S::List(flags) => flags,
+        S::ViewOnce(flags) => flags,
+        S::Reaction(flags) => flags,
     }
 }
 
-/// The message the flags describe, with `to` as given (normalised later). clap has
-/// already insisted on the required flags (they are only optional beside `--json`), so
-/// a missing one here becomes an empty string that validation reports by name.
-pub(crate) fn from_flags(
-    message: &SendMessage,
-    matches: Option<&ArgMatches>,
-) -> Result<Message, Failure> {
-    use SendMessage as S;
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    Ok(match message {
-        S::Text {
-            text,
-            quoted_id,
-            common,
-            ..
-        } => Message::Text(Text {
-            quoted_id: quoted_id.clone(),
-            ..Text::new(s(&common.to), s(text))
-        }),
-        S::Image { media, common, .. } => {
-            Message::Image(captioned(Image::new, media, common, |m| &mut m.caption))
-        }
-        S::Video { media, common, .. } => {
-            Message::Video(captioned(Video::new, media, common, |m| &mut m.caption))
-        }
-        S::Gif { media, common, .. } => {
-            Message::Gif(captioned(Gif::new, media, common, |m| &mut m.caption))
-        }
-        S::ViewOnce { media, common, .. } => {
-            Message::ViewOnce(captioned(ViewOnce::new, media, common, |m| &mut m.caption))
-        }
-        S::Audio {
-            url,
-            voice_note,
-            common,
-            ..
-        } => Message::Audio(Audio {
-            is_voice_note: *voice_note,
-            ..Audio::new(s(&common.to), s(url))
-        }),
-        S::Document {
-            url,
-            file_name,
-            mimetype,
-            common,
-            ..
-        } => {
-            let file_name = s(file_name);
-            let mimetype = match mimetype {
-                Some(m) => m.clone(),
-                None => mimetype::from_file_name(&file_name)
-                    .ok_or_else(|| {
-                        Failure::invalid(format!(
-                            "--mimetype is required: it cannot be inferred from --file-name {file_name:?} (unknown or missing extension)"
-                        ))
-                        .hint("pass it, e.g. --mimetype application/pdf")
-                    })?
-                    .to_owned(),
-            };
-            Message::Document(Document::new(s(&common.to), s(url), file_name, mimetype))
-        }
-        S::Sticker { url, common, .. } => Message::Sticker(Sticker::new(s(&common.to), s(url))),
-        S::Location {
-            latitude,
-            longitude,
-            name,
-            address,
-            common,
-            ..
-        } => Message::Location(Location {
-            name: name.clone(),
-            address: address.clone(),
-            ..Location::new(
-                s(&common.to),
-                latitude.unwrap_or_default(),
-                longitude.unwrap_or_default(),
-            )
-        }),
-        S::Contact {
-            display_name,
-            phone_number,
-            common,
-            ..
-        } => Message::Contact(Contact::new(
-            s(&common.to),
-            s(display_name),
-            s(phone_number),
-        )),
-        S::Poll {
-            name,
-            options,
-            selectable_count,
-            common,
-            ..
-        } => Message::Poll(Poll {
-            selectable_count: *selectable_count,
-            ..Poll::new(s(&common.to), s(name), options.iter().cloned())
-        }),
-        S::Buttons {
-            text,
-            footer,
-            buttons,
-            common,
-            ..
-        } => {
-            let mut m = Buttons::new(s(&common.to), s(text), s(footer));
-            for b in buttons {
-                m = m.button(b.id.clone(), b.text.clone());
-            }
-            Message::Buttons(m)
-        }
-        S::List {
-            title,
-            text,
-            button_text,
-            sections,
-            rows,
-            common,
-            ..
-        } => {
-            let mut list = List::new(s(&common.to), s(title), s(text), s(button_text));
-            list.sections = sections_in_order(sections, rows, matches)?;
-            Message::List(list)
-        }
-        S::Reaction {
-            message_id,
-            emoji,
-            from_me,
-            common,
-            ..
-        } => Message::Reaction(Reaction {
-            from_me: *from_me,
-            ..Reaction::new(s(&common.to), s(message_id), s(emoji))
-        }),
-    })
+/// The fields of one message type, as flags.
+pub(crate) trait Fields: Args {
+    /// The type they make.
+    const TYPE: MessageType;
+    /// The message, to `to`. clap has already insisted on the required flags (they are
+    /// only optional beside `--json`), so a missing one here becomes an empty string that
+    /// validation reports by name.
+    fn compose(&self, to: String, matches: Option<&ArgMatches>) -> Result<Message, Failure>;
 }
 
-fn captioned<M>(
-    new: fn(String, String) -> M,
-    media: &CaptionedMedia,
-    common: &SendCommon,
-    caption: fn(&mut M) -> &mut Option<String>,
-) -> M {
-    let mut m = new(
-        common.to.clone().unwrap_or_default(),
-        media.url.clone().unwrap_or_default(),
-    );
-    *caption(&mut m) = media.caption.clone();
-    m
+impl<F: Fields> SendRequest for SendFlags<F> {
+    fn message_type(&self) -> MessageType {
+        F::TYPE
+    }
+
+    fn common(&self) -> &SendCommon {
+        &self.common
+    }
+
+    fn connection(&self) -> &ConnectionArgs {
+        &self.connection
+    }
+
+    fn compose(&self, matches: Option<&ArgMatches>) -> Result<Message, Failure> {
+        let to = self.common.to.clone().unwrap_or_default();
+        self.fields.compose(to, matches)
+    }
+}
+
+/// A flag's value, or empty when it was not given.
+fn given(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+impl Fields for TextFields {
+    const TYPE: MessageType = MessageType::Text;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Text(Text {
+            quoted_id: self.quoted_id.clone(),
+            ..Text::new(to, given(&self.text))
+        }))
+    }
+}
+
+/// The four messages made of a media URL and a caption.
+pub(crate) trait CaptionedMessage: Into<Message> + Send + Sync + 'static {
+    /// Their type.
+    const TYPE: MessageType;
+    /// The message, with `caption`.
+    fn captioned(to: String, url: String, caption: Option<String>) -> Self;
+}
+
+macro_rules! captioned_messages {
+    ($($message:ident),*) => {$(
+        impl CaptionedMessage for $message {
+            const TYPE: MessageType = MessageType::$message;
+
+            fn captioned(to: String, url: String, caption: Option<String>) -> Self {
+                $message {
+                    caption,
+                    ..$message::new(to, url)
+                }
+            }
+        }
+    )*};
+}
+
+captioned_messages!(Image, Video, Gif, ViewOnce);
+
+impl<M: CaptionedMessage> Fields for Captioned<M> {
+    const TYPE: MessageType = M::TYPE;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(M::captioned(to, given(&self.url), self.caption.clone()).into())
+    }
+}
+
+impl Fields for AudioFields {
+    const TYPE: MessageType = MessageType::Audio;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Audio(Audio {
+            is_voice_note: self.voice_note,
+            ..Audio::new(to, given(&self.url))
+        }))
+    }
+}
+
+impl Fields for DocumentFields {
+    const TYPE: MessageType = MessageType::Document;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        let file_name = given(&self.file_name);
+        let mimetype = match &self.mimetype {
+            Some(m) => m.clone(),
+            None => mimetype::from_file_name(&file_name)
+                .ok_or_else(|| {
+                    Failure::invalid(format!(
+                        "--mimetype is required: it cannot be inferred from --file-name {file_name:?} (unknown or missing extension)"
+                    ))
+                    .hint("pass it, e.g. --mimetype application/pdf")
+                })?
+                .to_owned(),
+        };
+        Ok(Message::Document(Document::new(
+            to,
+            given(&self.url),
+            file_name,
+            mimetype,
+        )))
+    }
+}
+
+impl Fields for StickerFields {
+    const TYPE: MessageType = MessageType::Sticker;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Sticker(Sticker::new(to, given(&self.url))))
+    }
+}
+
+impl Fields for LocationFields {
+    const TYPE: MessageType = MessageType::Location;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Location(Location {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            ..Location::new(
+                to,
+                self.latitude.unwrap_or_default(),
+                self.longitude.unwrap_or_default(),
+            )
+        }))
+    }
+}
+
+impl Fields for ContactFields {
+    const TYPE: MessageType = MessageType::Contact;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Contact(Contact::new(
+            to,
+            given(&self.display_name),
+            given(&self.phone_number),
+        )))
+    }
+}
+
+impl Fields for PollFields {
+    const TYPE: MessageType = MessageType::Poll;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Poll(Poll {
+            selectable_count: self.selectable_count,
+            ..Poll::new(to, given(&self.name), self.options.iter().cloned())
+        }))
+    }
+}
+
+impl Fields for ButtonsFields {
+    const TYPE: MessageType = MessageType::Buttons;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        let mut buttons = Buttons::new(to, given(&self.text), given(&self.footer));
+        for b in &self.buttons {
+            buttons = buttons.button(b.id.clone(), b.text.clone());
+        }
+        Ok(Message::Buttons(buttons))
+    }
+}
+
+impl Fields for ListFields {
+    const TYPE: MessageType = MessageType::List;
+
+    fn compose(&self, to: String, matches: Option<&ArgMatches>) -> Result<Message, Failure> {
+        let mut list = List::new(
+            to,
+            given(&self.title),
+            given(&self.text),
+            given(&self.button_text),
+        );
+        list.sections = sections_in_order(&self.sections, &self.rows, matches)?;
+        Ok(Message::List(list))
+    }
+}
+
+impl Fields for ReactionFields {
+    const TYPE: MessageType = MessageType::Reaction;
+
+    fn compose(&self, to: String, _: Option<&ArgMatches>) -> Result<Message, Failure> {
+        Ok(Message::Reaction(Reaction {
+            from_me: self.from_me,
+            ..Reaction::new(to, given(&self.message_id), given(&self.emoji))
+        }))
+    }
 }
 
 /// Puts each `--row` in the `--section` given before it on the command line. clap keeps
@@ -262,7 +302,7 @@ mod tests {
             .subcommand_matches("send")
             .and_then(|m| m.subcommand())
             .map(|(_, m)| m);
-        from_flags(&send.message, sub)
+        request(&send.message).compose(sub)
     }
 
     fn body(m: &Message) -> serde_json::Value {

@@ -60,11 +60,18 @@ impl Failure {
     pub(crate) fn validation(what: &str, err: ValidationError) -> Self {
         let n = err.violations.len();
         let mut f = Self::invalid(format!(
-            "{what} is invalid ({n} problem{}); nothing was sent",
+            "{what} is invalid ({n} problem{})",
             if n == 1 { "" } else { "s" }
         ));
         f.violations = err.violations;
         f
+    }
+
+    /// Says that the failure came before anything was sent (on the send path, where that
+    /// is what a script needs to know).
+    pub(crate) fn nothing_sent(mut self) -> Self {
+        self.message.push_str("; nothing was sent");
+        self
     }
 
     /// Adds advice.

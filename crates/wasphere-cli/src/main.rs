@@ -23,6 +23,7 @@ mod mimetype;
 mod output;
 mod profile_store;
 mod secret_source;
+mod send_flags;
 mod settings;
 mod shutdown;
 mod webhook_receiver;

@@ -15,9 +15,10 @@ use wasphere_client::{
 };
 use wasphere_types::{ApiKey, MessageType, SessionId, WorkspaceId};
 
-use crate::cli::{ConfigKey, ConnectionArgs};
+use crate::cli::ConfigKey;
 use crate::failure::Failure;
 use crate::profile_store::{self, DEFAULT_PROFILE, Profile};
+use crate::send_flags::ConnectionArgs;
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 use wasphere_client::{Client, RateLimit, RetryPolicy};
 use wasphere_types::{ApiKey, Message, MessageType, Recipient};
 
-use crate::cli::{ConnectionArgs, SendArgs, SendCommon};
 use crate::client_failure;
 use crate::compose;
 use crate::failure::Failure;
 use crate::input;
 use crate::output::Output;
+use crate::send_flags::{ConnectionArgs, SendArgs};
 use crate::settings::{Endpoint, Resolver, Source};
 
 /// Connections are quick or not happening; a long `--timeout` should not make a dead
@@ -25,16 +25,24 @@ pub(crate) fn run(
     profile: Option<String>,
     out: &Output,
 ) -> Result<(), Failure> {
-    let (message_type, common, connection) = compose::split(&args.message);
+    let request = compose::request(&args.message);
+    let (message_type, common, connection) = (
+        request.message_type(),
+        request.common(),
+        request.connection(),
+    );
     let mut message = match &common.json {
         Some(path) => from_json(message_type, path, common.to.as_deref())?,
-        None => compose::from_flags(&args.message, matches)?,
+        None => request.compose(matches)?,
     };
     normalise_recipient(&mut message, out);
+    // The one validation of the send path: before any setting is read, so a bad message
+    // fails the same with or without a configured server (the client is told not to
+    // validate again).
     if !common.no_validate {
-        message
-            .validate()
-            .map_err(|e| Failure::validation(&format!("the {message_type} message"), e))?;
+        message.validate().map_err(|e| {
+            Failure::validation(&format!("the {message_type} message"), e).nothing_sent()
+        })?;
     }
 
     let resolver = Resolver::new(connection, env_var, profile, None);
@@ -52,7 +60,7 @@ pub(crate) fn run(
         let (key, source) = resolver.api_key_or_prompt()?;
         out.protect(&key);
         report_key_source(Some(&source), out);
-        send(common, connection, endpoint, key, &message, out)
+        send(connection, endpoint, key, &message, out)
     });
     for warning in resolver.take_warnings() {
         out.warning(&warning);
@@ -74,7 +82,8 @@ fn from_json(t: MessageType, path: &std::path::Path, to: Option<&str>) -> Result
         fields.insert("to".to_owned(), Value::String(to.to_owned()));
         body = Value::Object(fields).to_string().into_bytes();
     }
-    Message::parse(t, &body).map_err(|e| Failure::validation(&format!("the {t} body"), e))
+    Message::parse(t, &body)
+        .map_err(|e| Failure::validation(&format!("the {t} body"), e).nothing_sent())
 }
 
 /// `+92 300 1234567` → `923001234567`, saying so on stderr. A `to` that cannot be
@@ -137,7 +146,6 @@ fn dry_run(endpoint: &Endpoint, message: &Message, key: Option<&ApiKey>, out: &O
 }
 
 fn send(
-    common: &SendCommon,
     c: &ConnectionArgs,
     endpoint: Endpoint,
     key: ApiKey,
@@ -160,7 +168,8 @@ fn send(
         .timeout(c.timeout)
         .connect_timeout(c.timeout.min(MAX_CONNECT_TIMEOUT))
         .allow_insecure_http(c.allow_insecure_http)
-        .validate_before_send(!common.no_validate)
+        // Validated (or deliberately not) by `run`, once.
+        .validate_before_send(false)
         .build()
         .map_err(client_failure::from_client)?;
     let runtime = super::runtime(false)?;

@@ -45,7 +45,6 @@ fn invalid(
 ) -> Failure {
     let server_accepts = !err.server_would_reject();
     let mut f = Failure::validation(&format!("the {t} message"), err);
-    f.message = f.message.replace("; nothing was sent", "");
     if server_accepts {
         f = f.hint("only this tool's stricter rules fail: the server would accept this body");
     } else if inferred && candidates.len() == 1 {
