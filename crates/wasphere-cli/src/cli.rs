@@ -154,6 +154,7 @@ pub(crate) struct SchemaArgs {
 const SANDBOX_EXAMPLES: &str = "\
 Examples:
   wasphere sandbox
+  wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --no-record   # for load tests
   wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --session my-session --session old:disconnected
   WEBHOOK_SECRET=whsec wasphere sandbox --webhook-url http://127.0.0.1:8787/hook --webhook-secret-env WEBHOOK_SECRET
 
@@ -182,6 +183,9 @@ pub(crate) struct SandboxArgs {
     /// The environment variable holding the webhook signing secret.
     #[arg(long, value_name = "VAR", requires = "webhook_url")]
     pub(crate) webhook_secret_env: Option<String>,
+    /// Keep no accepted message in memory (for long benchmarks); /__sandbox/stats still counts them.
+    #[arg(long)]
+    pub(crate) no_record: bool,
 }
 
 /// `wasphere webhook …`.

@@ -86,6 +86,53 @@ fn sandbox_serves_until_sigterm() {
     assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
 }
 
+/// `GET path` on a local server, as plain HTTP/1.1; the body of the answer.
+fn get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_owned()
+}
+
+#[test]
+fn sandbox_with_no_record_counts_but_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut guard = ChildGuard(Some(
+        wasphere_child(dir.path())
+            .args(["sandbox", "--addr", "127.0.0.1:0", "--rate-limit", "off"])
+            .arg("--no-record")
+            .spawn()
+            .unwrap(),
+    ));
+    let stdout_pipe = guard.child().stdout.take().unwrap();
+    let (first, _rest) = first_line_with(stdout_pipe, "", Duration::from_secs(20));
+    let base = first.trim_start_matches("listening on ").to_owned();
+    let sent = wasphere(dir.path())
+        .env("WASPHERE_BASE_URL", &base)
+        .env("WASPHERE_API_KEY", "wsk_test_sandbox")
+        .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
+        .env("WASPHERE_SESSION", "my-session")
+        .args(["send", "text", "--to", "923001234567", "--text", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
+    let stats: Value = serde_json::from_str(&get(&base, "/__sandbox/stats")).unwrap();
+    assert_eq!(stats["statusCounts"]["201"], 1, "{stats}");
+    let messages: Value = serde_json::from_str(&get(&base, "/__sandbox/messages")).unwrap();
+    assert_eq!(messages, serde_json::json!([]), "nothing kept");
+    guard.terminate();
+    guard.wait_for_exit(Duration::from_secs(10));
+}
+
 #[test]
 fn sandbox_refuses_bad_options_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,5 @@
--- wrk script: POST the documentation's text example to a sandbox on its defaults.
+-- wrk script: POST the documentation's text example to a sandbox on its defaults
+-- (`wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --no-record`).
 -- Usage: wrk -t1 -c64 -d20s -s crates/wasphere-sandbox/bench/send-text.lua http://127.0.0.1:PORT
 wrk.method = "POST"
 wrk.path = "/workspaces/00000000-0000-4000-8000-000000000000/proxy/api/sessions/my-session/messages/text"

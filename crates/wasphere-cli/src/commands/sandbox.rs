@@ -14,7 +14,8 @@ use crate::shutdown;
 pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
     let mut builder = Sandbox::builder()
         .addr(args.addr)
-        .rate_limit(args.rate_limit);
+        .rate_limit(args.rate_limit)
+        .record_messages(!args.no_record);
     let mut sessions = Vec::new();
     for spec in &args.sessions {
         let (name, connected) = match spec.split_once(':') {
