@@ -21,11 +21,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use wasphere_types::{ApiKey, Message, MessageType, SendResponse, SessionId, WorkspaceId};
+use wasphere_types::{
+    ApiKey, Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId,
+};
 
 use crate::config_error::ConfigError;
+use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::transport_error::TransportError;
-use crate::{Error, RateLimit, RetryPolicy};
 
 /// The runtime a blocking client runs on. Dropped with `shutdown_background`, so that
 /// dropping the last client never blocks, and never panics even inside async code.
@@ -42,7 +45,7 @@ impl Drop for OwnedRuntime {
 /// The blocking client: [`crate::Client`] with every `async fn` made synchronous.
 #[derive(Clone)]
 pub struct Client {
-    inner: crate::Client,
+    inner: crate::client::Client,
     runtime: Arc<OwnedRuntime>,
 }
 
@@ -54,11 +57,11 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Builds a blocking [`Client`]: the same settings as [`crate::ClientBuilder`].
+/// Builds a blocking [`Client`]: the same settings as [`crate::builder::ClientBuilder`].
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct ClientBuilder {
-    inner: crate::ClientBuilder,
+    inner: crate::builder::ClientBuilder,
 }
 
 impl ClientBuilder {
@@ -68,77 +71,80 @@ impl ClientBuilder {
     }
 
     /// A builder with the settings found in the environment applied; see
-    /// [`crate::ClientBuilder::from_env`].
+    /// [`crate::builder::ClientBuilder::from_env`].
     ///
     /// # Errors
     /// [`Error::Config`] when a variable is malformed.
     pub fn from_env() -> Result<Self, Error> {
         Ok(ClientBuilder {
-            inner: crate::ClientBuilder::from_env()?,
+            inner: crate::builder::ClientBuilder::from_env()?,
         })
     }
 
-    /// See [`crate::ClientBuilder::base_url`].
+    /// See [`crate::builder::ClientBuilder::base_url`].
     pub fn base_url(self, url: impl Into<String>) -> Self {
         self.map(|b| b.base_url(url))
     }
 
-    /// See [`crate::ClientBuilder::api_key`].
+    /// See [`crate::builder::ClientBuilder::api_key`].
     pub fn api_key(self, key: ApiKey) -> Self {
         self.map(|b| b.api_key(key))
     }
 
-    /// See [`crate::ClientBuilder::workspace`].
+    /// See [`crate::builder::ClientBuilder::workspace`].
     pub fn workspace(self, id: WorkspaceId) -> Self {
         self.map(|b| b.workspace(id))
     }
 
-    /// See [`crate::ClientBuilder::session`].
+    /// See [`crate::builder::ClientBuilder::session`].
     pub fn session(self, id: SessionId) -> Self {
         self.map(|b| b.session(id))
     }
 
-    /// See [`crate::ClientBuilder::rate_limit`].
+    /// See [`crate::builder::ClientBuilder::rate_limit`].
     pub fn rate_limit(self, limit: RateLimit) -> Self {
         self.map(|b| b.rate_limit(limit))
     }
 
-    /// See [`crate::ClientBuilder::safety_margin`].
+    /// See [`crate::builder::ClientBuilder::safety_margin`].
     pub fn safety_margin(self, margin: Duration) -> Self {
         self.map(|b| b.safety_margin(margin))
     }
 
-    /// See [`crate::ClientBuilder::retry_policy`].
+    /// See [`crate::builder::ClientBuilder::retry_policy`].
     pub fn retry_policy(self, policy: RetryPolicy) -> Self {
         self.map(|b| b.retry_policy(policy))
     }
 
-    /// See [`crate::ClientBuilder::connect_timeout`].
+    /// See [`crate::builder::ClientBuilder::connect_timeout`].
     pub fn connect_timeout(self, timeout: Duration) -> Self {
         self.map(|b| b.connect_timeout(timeout))
     }
 
-    /// See [`crate::ClientBuilder::timeout`].
+    /// See [`crate::builder::ClientBuilder::timeout`].
     pub fn timeout(self, timeout: Duration) -> Self {
         self.map(|b| b.timeout(timeout))
     }
 
-    /// See [`crate::ClientBuilder::allow_insecure_http`].
+    /// See [`crate::builder::ClientBuilder::allow_insecure_http`].
     pub fn allow_insecure_http(self, yes: bool) -> Self {
         self.map(|b| b.allow_insecure_http(yes))
     }
 
-    /// See [`crate::ClientBuilder::validate_before_send`].
+    /// See [`crate::builder::ClientBuilder::validate_before_send`].
     pub fn validate_before_send(self, yes: bool) -> Self {
         self.map(|b| b.validate_before_send(yes))
     }
 
-    /// See [`crate::ClientBuilder::add_root_certificate_pem`].
+    /// See [`crate::builder::ClientBuilder::add_root_certificate_pem`].
     pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
         self.map(|b| b.add_root_certificate_pem(pem))
     }
 
-    fn map(self, f: impl FnOnce(crate::ClientBuilder) -> crate::ClientBuilder) -> Self {
+    fn map(
+        self,
+        f: impl FnOnce(crate::builder::ClientBuilder) -> crate::builder::ClientBuilder,
+    ) -> Self {
         ClientBuilder {
             inner: f(self.inner),
         }
@@ -147,7 +153,7 @@ impl ClientBuilder {
     /// Checks the settings, starts the runtime and builds the client.
     ///
     /// # Errors
-    /// As [`crate::ClientBuilder::build`], and [`Error::Config`] if the runtime cannot start.
+    /// As [`crate::builder::ClientBuilder::build`], and [`Error::Config`] if the runtime cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -166,8 +172,8 @@ impl ClientBuilder {
     }
 }
 
-impl From<crate::ClientBuilder> for ClientBuilder {
-    fn from(inner: crate::ClientBuilder) -> Self {
+impl From<crate::builder::ClientBuilder> for ClientBuilder {
+    fn from(inner: crate::builder::ClientBuilder) -> Self {
         ClientBuilder { inner }
     }
 }
@@ -187,7 +193,7 @@ impl Client {
     }
 
     /// The async client inside, sharing everything with this one.
-    pub fn as_async(&self) -> &crate::Client {
+    pub fn as_async(&self) -> &crate::client::Client {
         &self.inner
     }
 
@@ -277,5 +283,25 @@ mod tests {
         let e = c.send_text("923001234567", "hi").unwrap_err();
         assert_eq!(e, Error::Config(ConfigError::BlockingInAsync));
         drop(c); // shutdown_background: no panic inside a runtime
+    }
+
+    #[test]
+    fn send_futures_and_clients_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send_sync::<crate::client::Client>();
+        assert_send_sync::<Client>();
+        assert_send_sync::<RetryPolicy>();
+        assert_send_sync::<Error>();
+        let client = crate::builder::ClientBuilder::new()
+            .base_url("http://127.0.0.1:9")
+            .api_key("wsk_test_x".parse().unwrap())
+            .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse().unwrap())
+            .build()
+            .unwrap();
+        let message = wasphere_types::Message::from(wasphere_types::Text::new("1", "x"));
+        let future = client.send(&message);
+        assert_send(&future);
+        drop(future);
     }
 }

@@ -9,14 +9,14 @@ use wasphere_types::{
     Poll, Reaction, SendResponse, Sticker, Text, Video, ViewOnce,
 };
 
-use crate::Error;
+use crate::error::Error;
 
 macro_rules! shorthands {
     ($(
         $(#[$doc:meta])*
         fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $build:expr;
     )*) => {
-        impl crate::Client {
+        impl crate::client::Client {
             $(
                 $(#[$doc])*
                 ///

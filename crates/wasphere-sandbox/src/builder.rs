@@ -8,7 +8,13 @@ use wasphere_types::webhook::WebhookSecret;
 use wasphere_types::{ApiKey, InvalidApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
-use crate::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
+
+/// The API key a default sandbox accepts, with `messages:send` on every session.
+pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";
+/// The workspace id of a default sandbox.
+pub const DEFAULT_WORKSPACE: &str = "00000000-0000-4000-8000-000000000000";
+/// The one connected session of a default sandbox.
+pub const DEFAULT_SESSION: &str = "my-session";
 
 /// The WaSphere API emulator. Start one with [`Sandbox::builder`].
 #[derive(Debug)]
@@ -256,7 +262,7 @@ mod tests {
             Sandbox::builder().session("no spaces"),
             Sandbox::builder().api_key(KeyConfig::new("sk_live_x")),
             Sandbox::builder().webhook("ftp://x", WebhookSecret::new("s")),
-            Sandbox::builder().fault(FaultRule::next(1, crate::Fault::Status(200))),
+            Sandbox::builder().fault(FaultRule::next(1, crate::faults::Fault::Status(200))),
             Sandbox::builder().rate_limit(RateLimit::Window {
                 max: 0,
                 window: Duration::from_secs(1),

@@ -96,18 +96,14 @@ mod server;
 mod state;
 mod webhook_delivery;
 
-pub use builder::{KeyConfig, Sandbox, SandboxBuilder, default_workspace};
+pub use builder::{
+    DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox, SandboxBuilder,
+    default_workspace,
+};
 pub use faults::{Fault, FaultRule, Trigger};
 pub use records::{DeliveryRecord, RecordedMessage};
 pub use running::RunningSandbox;
 /// "N requests per window", shared with the rest of the toolkit.
 pub use wasphere_types::RateLimit;
-
-/// The API key a default sandbox accepts, with `messages:send` on every session.
-pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";
-/// The workspace id of a default sandbox.
-pub const DEFAULT_WORKSPACE: &str = "00000000-0000-4000-8000-000000000000";
-/// The one connected session of a default sandbox.
-pub const DEFAULT_SESSION: &str = "my-session";
 /// The largest request body the send route reads; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = routes::MAX_BODY_BYTES;
