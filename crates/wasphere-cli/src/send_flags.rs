@@ -297,8 +297,13 @@ pub(crate) struct SendCommon {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Connection")]
 pub(crate) struct ConnectionArgs {
-    /// Your WaSphere deployment, e.g. https://api.yourdomain.com [env: WASPHERE_BASE_URL]
-    #[arg(long, value_name = "URL")]
+    // As `help`, not a doc comment, so that the URL stays plain text in --help and is no
+    // bare link for rustdoc.
+    #[arg(
+        long,
+        value_name = "URL",
+        help = "Your WaSphere deployment, e.g. https://api.yourdomain.com [env: WASPHERE_BASE_URL]"
+    )]
     pub(crate) base_url: Option<String>,
     /// The workspace UUID (from the dashboard URL) [env: WASPHERE_WORKSPACE]
     #[arg(long, value_name = "UUID")]
