@@ -82,7 +82,7 @@ fn sandbox_serves_until_sigterm() {
     );
 
     guard.terminate();
-    let status = guard.wait_for_exit(Duration::from_secs(10));
+    let status = guard.wait_for_exit(Duration::from_secs(30));
     assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
 }
 
@@ -130,7 +130,7 @@ fn sandbox_with_no_record_counts_but_keeps_nothing() {
     let messages: Value = serde_json::from_str(&get(&base, "/__sandbox/messages")).unwrap();
     assert_eq!(messages, serde_json::json!([]), "nothing kept");
     guard.terminate();
-    guard.wait_for_exit(Duration::from_secs(10));
+    guard.wait_for_exit(Duration::from_secs(30));
 }
 
 #[test]

@@ -27,8 +27,9 @@ async fn a_429_then_success_honours_retry_after() {
     let started = Instant::now();
     client.send(&hello()).await.unwrap();
     let took = started.elapsed();
+    // At least the Retry-After; how little more (the jitter) is tested with a paused
+    // clock in retry.rs, where a busy machine cannot stretch it.
     assert!(took >= Duration::from_secs(1), "waited {took:?}");
-    assert!(took < Duration::from_millis(1500), "waited {took:?}");
     assert_eq!(common::count(&sandbox, 429), 1);
     assert_eq!(common::count(&sandbox, 201), 1);
     assert_eq!(sandbox.messages().len(), 1);
@@ -48,9 +49,9 @@ async fn a_retry_after_past_the_deadline_fails_at_once() {
             retry_after_secs: 30,
         },
     ));
-    let started = Instant::now();
+    // Given up at once, without a wait (shown with a paused clock in retry.rs): one request,
+    // and the server's wait handed back.
     let err = client.send(&hello()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(sandbox.requests_seen(), 1);
     sandbox.shutdown().await;

@@ -87,9 +87,13 @@ async fn receiver_with(state: Receiver) -> (String, Arc<Mutex<Vec<Received>>>) {
     (url, seen)
 }
 
-/// Waits (briefly) until `n` deliveries have arrived.
+/// How long a test waits for something that takes milliseconds before it calls it lost:
+/// a guard against a hang on a busy machine, not a claim about speed.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until `n` deliveries have arrived.
 async fn wait_for(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + PATIENCE;
     loop {
         let now = seen.lock().unwrap().clone();
         if now.len() >= n || Instant::now() > deadline {
@@ -103,7 +107,7 @@ async fn wait_for(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
 /// Waits (briefly) until the sandbox has recorded `n` delivery attempts: it records an
 /// attempt after the subscriber's answer, so just after the subscriber saw it.
 async fn records(sandbox: &RunningSandbox, n: usize) -> Vec<wasphere_sandbox::DeliveryRecord> {
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + PATIENCE;
     loop {
         let now = sandbox.webhook_deliveries();
         if now.len() >= n || Instant::now() > deadline {
@@ -333,22 +337,18 @@ async fn a_failing_subscriber_is_retried_on_the_schedule() {
 
 #[tokio::test]
 async fn a_slow_subscriber_never_slows_a_send() {
+    // The subscriber takes its deliveries and never answers within the test.
     let (url, seen) = receiver_with(Receiver {
-        stall: Duration::from_secs(5),
+        stall: Duration::from_secs(3600),
         ..Receiver::default()
     })
     .await;
     let sandbox = sandbox_with_webhook(&url).await;
-    let started = Instant::now();
     for _ in 0..3 {
         send_example(&sandbox, MessageType::Text).await;
     }
-    // Three deliveries are stuck in the subscriber, yet all three sends are done.
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    // All three sends were answered, and all three deliveries reached the subscriber,
+    // yet no delivery has an answer: the sends did not wait for their webhooks.
     wait_for(&seen, 3).await;
     assert!(sandbox.webhook_deliveries().is_empty());
 }
@@ -367,7 +367,7 @@ async fn an_unreachable_subscriber_is_given_up_after_the_last_retry() {
         .await
         .unwrap();
     assert_eq!(send(&sandbox, "text", common::TEXT).await.status(), 201);
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + PATIENCE;
     while sandbox.webhook_deliveries().len() < 3 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
