@@ -9,6 +9,7 @@ use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use wasphere_client::{
     BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE,
@@ -173,6 +174,23 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
         })
     }
 
+    /// [`Resolver::required`], read as a `T`; the error says where the value came from.
+    fn required_parsed<T: FromStr>(
+        &self,
+        flag_value: Option<&String>,
+        flag: &'static str,
+        var: &'static str,
+        key: ConfigKey,
+    ) -> Result<T, Failure>
+    where
+        T::Err: fmt::Display,
+    {
+        let (value, from) = self.required(flag_value, flag, var, key)?;
+        value
+            .parse()
+            .map_err(|e| Failure::invalid(format!("the {} from {from}: {e}", key.as_str())))
+    }
+
     /// The base URL, workspace and session.
     pub(crate) fn endpoint(&self) -> Result<Endpoint, Failure> {
         let (base_url, from) = self.required(
@@ -191,24 +209,18 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
                     _ => failure,
                 }
             })?;
-        let (workspace, from) = self.required(
+        let workspace: WorkspaceId = self.required_parsed(
             self.args.workspace.as_ref(),
             "--workspace",
             ENV_WORKSPACE,
             ConfigKey::Workspace,
         )?;
-        let workspace = workspace
-            .parse::<WorkspaceId>()
-            .map_err(|e| Failure::invalid(format!("the workspace from {from}: {e}")))?;
-        let (session, from) = self.required(
+        let session: SessionId = self.required_parsed(
             self.args.session.as_ref(),
             "--session",
             ENV_SESSION,
             ConfigKey::Session,
         )?;
-        let session = session
-            .parse::<SessionId>()
-            .map_err(|e| Failure::invalid(format!("the session from {from}: {e}")))?;
         Ok(Endpoint {
             base_url,
             workspace,

@@ -1,6 +1,8 @@
 //! Configuration from the environment: `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
 //! `WASPHERE_WORKSPACE`, `WASPHERE_SESSION`.
 
+use std::str::FromStr;
+
 use crate::builder::ClientBuilder;
 use crate::client::Client;
 use crate::config_error::ConfigError;
@@ -36,30 +38,33 @@ impl ClientBuilder {
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<ClientBuilder, Error> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         if let Some(url) = get(ENV_BASE_URL) {
-            self = self.base_url(url.trim());
+            self = self.base_url(url);
         }
-        if let Some(key) = get(ENV_API_KEY) {
-            let key = key.trim().parse().map_err(ConfigError::ApiKeyVariable)?;
+        if let Some(key) = parsed(get(ENV_API_KEY), ConfigError::ApiKeyVariable)? {
             self = self.api_key(key);
         }
-        if let Some(workspace) = get(ENV_WORKSPACE) {
-            let workspace = workspace
-                .trim()
-                .parse()
-                .map_err(ConfigError::WorkspaceVariable)?;
+        if let Some(workspace) = parsed(get(ENV_WORKSPACE), ConfigError::WorkspaceVariable)? {
             self = self.workspace(workspace);
         }
-        if let Some(session) = get(ENV_SESSION) {
-            let session = session
-                .trim()
-                .parse()
-                .map_err(ConfigError::SessionVariable)?;
+        if let Some(session) = parsed(get(ENV_SESSION), ConfigError::SessionVariable)? {
             self = self.session(session);
         }
         Ok(self)
     }
+}
+
+/// A variable's value read as a `T`; a malformed one becomes the `invalid` error.
+fn parsed<T: FromStr>(
+    value: Option<String>,
+    invalid: fn(T::Err) -> ConfigError,
+) -> Result<Option<T>, ConfigError> {
+    value.map(|v| v.parse().map_err(invalid)).transpose()
 }
 
 #[cfg(test)]
