@@ -61,11 +61,16 @@ pub fn is_media_url(s: &str) -> bool {
     // Compare bytes, not `&str` slices: byte 7 or 8 may fall inside a multi-byte
     // character of arbitrary input, and slicing a `str` there panics.
     let b = s.as_bytes();
-    let scheme_ok = b.len() > 8
-        && (b[..7].eq_ignore_ascii_case(b"http://") || b[..8].eq_ignore_ascii_case(b"https://"));
-    if !scheme_ok
-        || s.bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    let after_scheme = match (b.get(..7), b.get(..8)) {
+        (Some(http), _) if b.len() > 8 && http.eq_ignore_ascii_case(b"http://") => &b[7..],
+        (_, Some(https)) if b.len() > 8 && https.eq_ignore_ascii_case(b"https://") => &b[8..],
+        _ => return false,
+    };
+    if is_plain_http_url(after_scheme) {
+        return true;
+    }
+    if s.bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
         return false;
     }
@@ -73,6 +78,61 @@ pub fn is_media_url(s: &str) -> bool {
         Ok(u) => u.host_str().is_some_and(|h| !h.is_empty()),
         Err(_) => false,
     }
+}
+
+/// Whether what follows `http://` or `https://` is an ASCII `host[:port]` that the URL
+/// standard accepts as it is, then nothing or `/`, `?` or `#` and printable ASCII: the
+/// URLs people send. Parsing a URL fully costs more than all other checks of a message
+/// together, so these are answered here in one pass; `false` means "ask the URL parser",
+/// never "invalid". The host must be dot-separated labels of letters, digits and `-`,
+/// none starting with `xn--` (punycode is decoded, and can fail) and the last starting
+/// with a letter (a last label that is a number makes the host an IPv4 address).
+fn is_plain_http_url(rest: &[u8]) -> bool {
+    let ends_authority = |b: u8| matches!(b, b'/' | b'?' | b'#');
+    let mut i = 0;
+    let mut label_start = 0;
+    loop {
+        let here = rest.get(i).copied();
+        let host_ends = here.is_none_or(|b| b == b':' || ends_authority(b));
+        if host_ends || here == Some(b'.') {
+            let Some(label) = rest.get(label_start..i).filter(|l| !l.is_empty()) else {
+                return false;
+            };
+            if label
+                .get(..4)
+                .is_some_and(|start| start.eq_ignore_ascii_case(b"xn--"))
+            {
+                return false;
+            }
+            if host_ends {
+                if !label[0].is_ascii_alphabetic() {
+                    return false;
+                }
+                break;
+            }
+            label_start = i + 1;
+        } else if !here.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+        i += 1;
+    }
+    if rest.get(i) == Some(&b':') {
+        i += 1;
+        let digits = rest[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let port = rest[i..i + digits].iter().fold(0u32, |n, d| {
+            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        });
+        i += digits;
+        if !(1..=5).contains(&digits)
+            || port > 65_535
+            || rest.get(i).is_some_and(|&b| !ends_authority(b))
+        {
+            return false;
+        }
+    }
+    rest[i..]
+        .iter()
+        .all(|&b| b.is_ascii_graphic() && b != b'\\')
 }
 
 #[cfg(test)]
@@ -129,5 +189,62 @@ mod tests {
             assert!(!is_media_url(bad), "{bad}");
         }
         assert!(is_media_url("https://exämple.com/ü"));
+    }
+
+    /// The shortcut never accepts what the URL parser would refuse or give no host.
+    #[test]
+    fn plain_urls_agree_with_the_url_parser() {
+        let parser_accepts =
+            |s: &str| url::Url::parse(s).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()));
+        let hosts = [
+            "yourcdn.com",
+            "a",
+            "a.b.c",
+            "-x-.io",
+            "EXAMPLE.COM",
+            "x1.y2",
+            "1.2.3.4",
+            "1.2.3.256",
+            "example.1",
+            "example.0x1f",
+            "xn--abc.com",
+            "a.xn--p1ai",
+            "XN--nxasmq6b.com",
+            "a..b",
+            ".a",
+            "a.",
+            "",
+            "a_b.com",
+            "a@b.com",
+            "u:p@h.com",
+            "[::1]",
+            "ex ample.com",
+            "%41.com",
+            "h.com:",
+            "h.com:0",
+            "h.com:65535",
+            "h.com:65536",
+            "h.com:99999",
+            "h.com:123456",
+            "h.com:8a",
+            "h.com:x",
+        ];
+        let tails = [
+            "", "/", "/a/b.jpg", "?q=1", "#f", "/a?b#c", "/%zz", "/a\\b", "/ü", "/a b",
+        ];
+        for scheme in ["http://", "https://", "HTTPS://"] {
+            for host in hosts {
+                for tail in tails {
+                    let url = format!("{scheme}{host}{tail}");
+                    let rest = &url.as_bytes()[scheme.len()..];
+                    if is_plain_http_url(rest) {
+                        assert!(parser_accepts(&url), "{url}");
+                    }
+                }
+            }
+        }
+        assert!(is_plain_http_url(b"yourcdn.com/images/product-photo.jpg"));
+        assert!(is_plain_http_url(b"127.0.0.1.nip.io:8080/a.png"));
+        assert!(!is_plain_http_url(b"1.2.3.4/a.png"));
     }
 }
