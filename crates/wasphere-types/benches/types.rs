@@ -2,7 +2,10 @@
 //! `cargo bench -p wasphere-types --bench types`:
 //!
 //! - `messages/validate+serialize`: `validate()` then `to_json()` over a mixed corpus of
-//!   all 14 types (target: 1,000,000 messages per second on one core);
+//!   all 14 types, parsed beforehand (target: 1,000,000 messages per second on one core);
+//! - `messages/bytes-to-bytes`: what a server does per request, `Message::parse()` then
+//!   `validate()` then `to_json()` from the raw documented bodies, round robin over the
+//!   14 types;
 //! - `webhook/verify 2 KiB`: signature check and envelope parse of a 2 KiB delivery
 //!   (target: 300,000 verifications per second).
 
@@ -26,6 +29,11 @@ fn messages(c: &mut Criterion) {
     assert_eq!(corpus.len(), 14, "every documented body parses");
     assert!(corpus.iter().all(|m| m.validate().is_ok()));
 
+    let bodies: Vec<(MessageType, &[u8])> = MessageType::ALL
+        .into_iter()
+        .map(|t| (t, documented_example(t).as_bytes()))
+        .collect();
+
     let mut group = c.benchmark_group("messages");
     group.throughput(Throughput::Elements(corpus.len() as u64));
     group.bench_function("validate+serialize", |b| {
@@ -34,6 +42,17 @@ fn messages(c: &mut Criterion) {
                 let valid = message.validate().is_ok();
                 let body = message.to_json();
                 black_box((valid, body));
+            }
+        })
+    });
+    group.bench_function("bytes-to-bytes", |b| {
+        b.iter(|| {
+            for &(t, body) in &bodies {
+                let sent = Message::parse(t, black_box(body))
+                    .ok()
+                    .filter(|message| message.validate().is_ok())
+                    .map(|message| message.to_json());
+                black_box(sent);
             }
         })
     });

@@ -1,9 +1,11 @@
 //! The collector behind every `validate()`: walks a payload, records each broken rule.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use crate::length::{fits, server_length};
 use crate::violation::{Rule, ValidationError, Violation};
+use crate::violation_list::ViolationList;
 
 /// A field path built on the stack, so a valid payload costs no allocation;
 /// it becomes a `String` only when a rule is broken.
@@ -38,28 +40,61 @@ impl fmt::Display for Path<'_> {
 /// Records violations; each payload's `check` method feeds it.
 #[derive(Default)]
 pub(crate) struct Checker {
-    violations: Vec<Violation>,
+    violations: ViolationList,
+    /// Paths of values a body lacks (see [`Checker::ignoring`]).
+    ignored: HashSet<String>,
 }
 
 impl Checker {
-    pub(crate) fn finish(self) -> Result<(), ValidationError> {
-        if self.violations.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationError {
-                violations: self.violations,
-            })
+    /// A checker that leaves out violations about the values at `paths` or under them, or
+    /// that compare with them. A body that lacks a field, or has it with the wrong JSON
+    /// type, is checked with an empty value standing in; that value's emptiness is no news.
+    pub(crate) fn ignoring(paths: HashSet<String>) -> Self {
+        Checker {
+            violations: ViolationList::default(),
+            ignored: paths,
         }
     }
 
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
+        self.violations.finish()
+    }
+
+    fn record(&mut self, violation: Violation) {
+        if self.ignored.is_empty() || !self.rests_on_ignored(&violation) {
+            self.violations.push(violation);
+        }
+    }
+
+    /// Whether `v` is about an ignored value, or compares with one.
+    fn rests_on_ignored(&self, v: &Violation) -> bool {
+        let other = match &v.rule {
+            Rule::AtMostField { field, .. } => Some(*field),
+            Rule::Unique { first } => Some(first.as_str()),
+            _ => None,
+        };
+        self.is_ignored(&v.path) || other.is_some_and(|path| self.is_ignored(path))
+    }
+
+    /// Whether `path` or one of its parents (`buttons[0]`, `buttons` for `buttons[0].id`)
+    /// is ignored.
+    fn is_ignored(&self, path: &str) -> bool {
+        self.ignored.contains(path)
+            || path
+                .char_indices()
+                .filter(|&(_, c)| c == '.' || c == '[')
+                .any(|(i, _)| {
+                    path.get(..i)
+                        .is_some_and(|parent| self.ignored.contains(parent))
+                })
+    }
+
     pub(crate) fn server(&mut self, path: Path<'_>, rule: Rule) {
-        self.violations
-            .push(Violation::server(path.to_string(), rule));
+        self.record(Violation::server(path.to_string(), rule));
     }
 
     pub(crate) fn client(&mut self, path: Path<'_>, rule: Rule) {
-        self.violations
-            .push(Violation::client(path.to_string(), rule));
+        self.record(Violation::client(path.to_string(), rule));
     }
 
     /// A required string of 1 to `max` characters.
@@ -126,11 +161,18 @@ impl Checker {
         key: impl Fn(&'v T) -> &'v str,
         item_path: impl Fn(usize) -> String,
     ) {
-        // Lists here hold at most 100 items: a quadratic scan beats hashing at this size.
+        // Valid lists hold at most 100 items, where a quadratic scan beats hashing; a body
+        // can hold a million, where it would never finish.
+        let mut firsts: HashMap<&str, usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             let k = key(item);
-            if let Some(first) = items[..i].iter().position(|earlier| key(earlier) == k) {
-                self.violations.push(Violation::client(
+            let first = if items.len() <= Self::SCANNED {
+                items[..i].iter().position(|earlier| key(earlier) == k)
+            } else {
+                Some(*firsts.entry(k).or_insert(i)).filter(|&first| first != i)
+            };
+            if let Some(first) = first {
+                self.record(Violation::client(
                     item_path(i),
                     Rule::Unique {
                         first: item_path(first),
@@ -139,11 +181,69 @@ impl Checker {
             }
         }
     }
+
+    /// Lists up to this long are checked for repeats by scanning.
+    const SCANNED: usize = 32;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeats_are_found_in_short_and_long_lists_alike() {
+        for len in [4, Checker::SCANNED + 1, 10_000] {
+            let mut items: Vec<String> = (0..len).map(|i| format!("o{i}")).collect();
+            items[2] = "o0".to_owned();
+            items[len - 1] = "o1".to_owned();
+            let mut c = Checker::default();
+            c.distinct(&items, String::as_str, |i| format!("options[{i}]"));
+            let found: Vec<(String, Rule)> = c
+                .finish()
+                .unwrap_err()
+                .violations
+                .into_iter()
+                .map(|v| (v.path, v.rule))
+                .collect();
+            let unique = |first: &str| Rule::Unique {
+                first: first.to_owned(),
+            };
+            let expected = [
+                ("options[2]".to_owned(), unique("options[0]")),
+                (format!("options[{}]", len - 1), unique("options[1]")),
+            ];
+            assert_eq!(found, expected, "{len}");
+        }
+    }
+
+    #[test]
+    fn ignored_values_and_what_compares_with_them_are_left_out() {
+        let ignored = ["buttons[0]", "options"].map(str::to_owned).into();
+        let mut c = Checker::ignoring(ignored);
+        let root = Path::Root;
+        let buttons = root.field("buttons");
+        let (zero, one) = (buttons.index(0), buttons.index(1));
+        c.server(zero.field("id"), Rule::NotEmpty);
+        c.server(root.field("buttonsX"), Rule::NotEmpty);
+        c.server(one.field("id"), Rule::NotEmpty);
+        c.distinct(&["a", "a"], |s| s, |i| format!("buttons[{i}].id"));
+        c.client(
+            root.field("selectableCount"),
+            Rule::AtMostField {
+                field: "options",
+                limit: 0,
+                actual: 1,
+            },
+        );
+        let paths: Vec<String> = c
+            .finish()
+            .unwrap_err()
+            .violations
+            .into_iter()
+            .map(|v| v.path)
+            .collect();
+        assert_eq!(paths, ["buttonsX", "buttons[1].id"]);
+    }
 
     #[test]
     fn paths_render_like_the_wire() {

@@ -52,7 +52,9 @@ mod rate_limit;
 mod response;
 pub mod schema;
 mod violation;
+mod violation_list;
 pub mod webhook;
+mod wire;
 
 pub use documented_examples::documented_example;
 pub use error_body::{ErrorBody, ErrorMessage, SNIPPET_CHARS, safe_snippet};

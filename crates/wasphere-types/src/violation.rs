@@ -80,9 +80,15 @@ pub enum Rule {
         /// What the field should be.
         expected: String,
     },
+    /// More violations were found than one answer lists (1000): this many are not listed.
+    /// Only a body with thousands of broken items comes here.
+    Unlisted {
+        /// How many more violations there are.
+        count: usize,
+    },
     /// The body is not JSON, or not a JSON object.
     InvalidJson {
-        /// What the parser said.
+        /// What is wrong and where, as a sentence.
         detail: String,
     },
 }
@@ -111,6 +117,10 @@ pub struct Violation {
     pub origin: RuleOrigin,
     /// A sentence for people.
     pub message: String,
+    /// For an unknown field, the path of the field it most likely means: `fileName` for
+    /// `filename`, `buttons[0].text` for `buttons[0].label`. Absent when nothing is close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl Violation {
@@ -134,6 +144,43 @@ impl Violation {
             rule,
             origin,
             message,
+            suggestion: None,
+        }
+    }
+
+    /// The count of violations an answer does not list.
+    pub(crate) fn unlisted(count: usize, origin: RuleOrigin) -> Self {
+        let rule = Rule::Unlisted { count };
+        Violation {
+            message: describe("", &rule),
+            path: String::new(),
+            rule,
+            origin,
+            suggestion: None,
+        }
+    }
+
+    /// An unknown field of `object` (`document`, `a button`), whose known fields are
+    /// `fields`, perhaps with the known field it most likely means.
+    pub(crate) fn unknown_field(
+        path: String,
+        object: &str,
+        fields: &[&str],
+        suggestion: Option<String>,
+    ) -> Self {
+        let message = match &suggestion {
+            Some(meant) => format!("`{path}` is not a field of {object}; did you mean `{meant}`?"),
+            None => format!(
+                "`{path}` is not a field of {object}, whose fields are {}",
+                listed(fields)
+            ),
+        };
+        Violation {
+            path,
+            rule: Rule::UnknownField,
+            origin: RuleOrigin::Server,
+            message,
+            suggestion,
         }
     }
 
@@ -166,8 +213,16 @@ impl Violation {
             Rule::Charset { allowed, .. } => format!("{p} must contain only {allowed}"),
             Rule::Unique { .. } => format!("{p} must be unique"),
             Rule::AtMostField { field, .. } => format!("{p} must not be greater than {field}"),
-            Rule::UnknownField => format!("property {p} should not exist"),
+            // Nest prefixes a nested object's sentences with the object's path, this one too.
+            Rule::UnknownField => match self.path.rsplit_once("].") {
+                Some((parent, name)) => {
+                    let parent = parent.replace('[', ".").replace(']', "");
+                    format!("{parent}.property {name} should not exist")
+                }
+                None => format!("property {p} should not exist"),
+            },
             Rule::WrongType { expected } => format!("{p} must be {expected}"),
+            Rule::Unlisted { count } => format!("and {count} more problems"),
             Rule::InvalidJson { detail } => detail.clone(),
         }
     }
@@ -204,7 +259,21 @@ fn describe(path: &str, rule: &Rule) -> String {
             "`{field}` is not a field of this message type (the server rejects unknown fields; check the spelling and casing)"
         ),
         Rule::WrongType { expected } => format!("`{field}` must be {expected}"),
-        Rule::InvalidJson { detail } => format!("the body is not a valid JSON object: {detail}"),
+        Rule::Unlisted { count } => format!(
+            "{count} more problems are not listed (one answer lists at most {})",
+            crate::violation_list::MAX_LISTED
+        ),
+        Rule::InvalidJson { detail } => detail.clone(),
+    }
+}
+
+/// "`a`, `b` and `c`".
+fn listed(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "none".to_owned(),
     }
 }
 
@@ -276,6 +345,35 @@ mod tests {
         assert_eq!(v.server_sentence(), "buttons.0.id should not be empty");
         let v = Violation::server("filename", Rule::UnknownField);
         assert_eq!(v.server_sentence(), "property filename should not exist");
+        let v = Violation::server("sections[0].rows[1].icon", Rule::UnknownField);
+        assert_eq!(
+            v.server_sentence(),
+            "sections.0.rows.1.property icon should not exist"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_name_the_object_and_a_likely_meaning() {
+        let fields = ["to", "url", "fileName", "mimetype"];
+        let v = Violation::unknown_field(
+            "filename".into(),
+            "document",
+            &fields,
+            Some("fileName".into()),
+        );
+        assert_eq!(
+            v.message,
+            "`filename` is not a field of document; did you mean `fileName`?"
+        );
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["suggestion"], "fileName");
+        let v = Violation::unknown_field("colour".into(), "document", &fields, None);
+        assert_eq!(
+            v.message,
+            "`colour` is not a field of document, whose fields are `to`, `url`, `fileName` and `mimetype`"
+        );
+        let json = serde_json::to_value(&v).unwrap();
+        assert!(json.get("suggestion").is_none(), "{json}");
     }
 
     #[test]

@@ -310,6 +310,8 @@ proptest! {
         let t = message.message_type();
         prop_assert_eq!(message.validate(), Ok(()));
         let body = message.to_json();
+        // The fast writer and the `Serialize` derive give the same bytes.
+        prop_assert_eq!(&body, &serde_json::to_vec(&message).unwrap());
         let parsed = Message::parse_valid(t, &body).unwrap();
         prop_assert_eq!(&parsed, &message);
         // Nothing added, dropped or respelled on the way.
