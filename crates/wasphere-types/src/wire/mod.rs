@@ -284,7 +284,7 @@ mod tests {
             v[0].message,
             "`buttons[0].label` is not a field of a button; did you mean `buttons[0].text`?"
         );
-        // A field that already has its value is not suggested again.
+        // A field that already has its value is not suggested.
         let v = violations(
             MessageType::Document,
             r#"{"to":"1","url":"https://x.io/a","fileName":"a","mimetype":"a/b","filename":"b"}"#,

@@ -72,12 +72,16 @@ pub(crate) fn read_object<T: WireObject>(
     let mut seen = 0u32;
     let mut valid = 0u32;
     let mut spans = [(0usize, 0usize); MAX_FIELDS];
-    let mut unknown: Vec<Cow<'_, str>> = Vec::new();
+    let mut unknown: HashSet<Cow<'_, str>> = HashSet::new();
     let mut first = true;
     while let Some(key) = p.reader.next_key(&mut first)? {
         let Some((i, field)) = T::FIELDS.iter().enumerate().find(|(_, f)| key == f.name) else {
             p.reader.skip_value(depth)?;
-            unknown.push(key);
+            // `JSON.parse` keeps one of repeated keys: name it once.
+            if !unknown.contains(&key) {
+                name_unknown::<T>(p, at, &key, valid);
+                unknown.insert(key);
+            }
             continue;
         };
         let bit = 1 << i;
@@ -110,9 +114,6 @@ pub(crate) fn read_object<T: WireObject>(
         }
         seen |= bit;
     }
-    if !unknown.is_empty() {
-        name_unknown::<T>(p, at, unknown, valid);
-    }
     for (i, field) in T::FIELDS.iter().enumerate() {
         if field.required && seen & (1 << i) == 0 {
             p.push(Violation::server(
@@ -138,14 +139,9 @@ pub(crate) fn write_object<T: WireObject>(object: &T, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
-/// One violation per distinct unknown key, in the body's order, each with the field it
-/// most likely means among those that do not already hold a value.
-fn name_unknown<T: WireObject>(
-    p: &mut Parser<'_>,
-    at: Path<'_>,
-    keys: Vec<Cow<'_, str>>,
-    valid: u32,
-) {
+/// Names an unknown key, with the field it most likely means among those that hold no
+/// value so far.
+fn name_unknown<T: WireObject>(p: &mut Parser<'_>, at: Path<'_>, key: &str, valid: u32) {
     let names: Vec<&'static str> = T::FIELDS.iter().map(|f| f.name).collect();
     let open: Vec<&'static str> = names
         .iter()
@@ -153,19 +149,13 @@ fn name_unknown<T: WireObject>(
         .filter(|(i, _)| valid & (1 << i) == 0)
         .map(|(_, name)| *name)
         .collect();
-    let mut named: HashSet<&str> = HashSet::with_capacity(keys.len());
-    for key in &keys {
-        if !named.insert(key) {
-            continue;
-        }
-        let suggestion = likely_meant(key, &open).map(|name| child(at, name));
-        p.push(Violation::unknown_field(
-            child(at, key),
-            T::NAME,
-            &names,
-            suggestion,
-        ));
-    }
+    let suggestion = likely_meant(key, &open).map(|name| child(at, name));
+    p.push(Violation::unknown_field(
+        child(at, key),
+        T::NAME,
+        &names,
+        suggestion,
+    ));
 }
 
 /// The path of a key of the object at `at`.
