@@ -21,10 +21,13 @@
 //! assert_eq!(err.violations[1].rule, Rule::MaxLength { limit: 60, actual: 61 });
 //! assert!(err.violations[0].is_client_side()); // the server checks only the length of `to`
 //!
-//! // Raw bodies parse as strictly as the server reads them.
+//! // Raw bodies parse as strictly as the server reads them, and every problem of a body
+//! // comes in one answer, an unknown field with the field it most likely means.
 //! let body = br#"{"to":"923001234567","displayName":"John Doe","phone":"+923001234567"}"#;
 //! let err = Message::parse(MessageType::Contact, body).unwrap_err();
 //! assert_eq!(err.violations[0].path, "phone");
+//! assert_eq!(err.violations[0].suggestion.as_deref(), Some("phoneNumber"));
+//! assert_eq!((err.violations[1].path.as_str(), &err.violations[1].rule), ("phoneNumber", &Rule::Required));
 //! ```
 //!
 //! Lengths are counted as the server counts them ([`server_length`]): code points, with a

@@ -286,7 +286,10 @@ impl fmt::Display for Violation {
 /// Every rule a payload breaks, found in one pass.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct ValidationError {
-    /// The violations, in the order of the payload's fields.
+    /// The violations: from [`crate::Message::parse`], problems of the body's shape in the
+    /// body's order (a missing field at the end of its object), then broken rules in the
+    /// order of the payload's fields. At most 1000 are listed; a last [`Rule::Unlisted`]
+    /// counts the rest.
     pub violations: Vec<Violation>,
 }
 
