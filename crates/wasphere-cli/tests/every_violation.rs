@@ -36,73 +36,73 @@ fn validate(
     )
 }
 
+struct Case {
+    slug: &'static str,
+    file: &'static str,
+    body: &'static str,
+    /// Lines the human output must hold.
+    lines: [&'static str; 4],
+    /// Path, rule and suggestion of each violation in the JSON output.
+    json: [(&'static str, &'static str, Option<&'static str>); 4],
+}
+
+const CASES: [Case; 2] = [
+    Case {
+        slug: "document",
+        file: "d.json",
+        body: DOCUMENT,
+        lines: [
+            "  - filename [unknownField]: `filename` is not a field of document; did you mean `fileName`?",
+            "  - caption [unknownField]: `caption` is not a field of document, whose fields are `to`, `url`, `fileName` and `mimetype`",
+            "  - fileName [required]: `fileName` is required",
+            "  - mimetype [required]: `mimetype` is required",
+        ],
+        json: [
+            ("filename", "unknownField", Some("fileName")),
+            ("caption", "unknownField", None),
+            ("fileName", "required", None),
+            ("mimetype", "required", None),
+        ],
+    },
+    Case {
+        slug: "contact",
+        file: "c.json",
+        body: CONTACT,
+        lines: [
+            "  - name [unknownField]: `name` is not a field of contact; did you mean `displayName`?",
+            "  - phone [unknownField]: `phone` is not a field of contact; did you mean `phoneNumber`?",
+            "  - displayName [required]: `displayName` is required",
+            "  - phoneNumber [required]: `phoneNumber` is required",
+        ],
+        json: [
+            ("name", "unknownField", Some("displayName")),
+            ("phone", "unknownField", Some("phoneNumber")),
+            ("displayName", "required", None),
+            ("phoneNumber", "required", None),
+        ],
+    },
+];
+
 #[test]
 fn the_issues_examples_list_every_problem_with_the_field_meant() {
     let dir = tempfile::tempdir().unwrap();
-    for (slug, file, body, lines) in [
-        (
-            "document",
-            "d.json",
-            DOCUMENT,
-            [
-                "  - filename [unknownField]: `filename` is not a field of document; did you mean `fileName`?",
-                "  - caption [unknownField]: `caption` is not a field of document, whose fields are `to`, `url`, `fileName` and `mimetype`",
-                "  - fileName [required]: `fileName` is required",
-                "  - mimetype [required]: `mimetype` is required",
-            ],
-        ),
-        (
-            "contact",
-            "c.json",
-            CONTACT,
-            [
-                "  - name [unknownField]: `name` is not a field of contact; did you mean `displayName`?",
-                "  - phone [unknownField]: `phone` is not a field of contact; did you mean `phoneNumber`?",
-                "  - displayName [required]: `displayName` is required",
-                "  - phoneNumber [required]: `phoneNumber` is required",
-            ],
-        ),
-    ] {
-        let (code, out, err) = validate(dir.path(), slug, file, body, &[]);
-        assert_eq!(code, 2, "{err}");
-        assert_eq!(out, "");
-        for line in lines {
+    for case in CASES {
+        let (code, out, err) = validate(dir.path(), case.slug, case.file, case.body, &[]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        for line in case.lines {
             assert!(err.lines().any(|l| l == line), "missing {line:?} in\n{err}");
         }
-        insta::assert_snapshot!(format!("{slug}_human"), err);
+        insta::assert_snapshot!(format!("{}_human", case.slug), err);
     }
 }
 
 #[test]
 fn json_output_carries_each_suggestion_as_its_own_field() {
     let dir = tempfile::tempdir().unwrap();
-    for (slug, file, body, expected) in [
-        (
-            "document",
-            "d.json",
-            DOCUMENT,
-            [
-                ("filename", "unknownField", Some("fileName")),
-                ("caption", "unknownField", None),
-                ("fileName", "required", None),
-                ("mimetype", "required", None),
-            ],
-        ),
-        (
-            "contact",
-            "c.json",
-            CONTACT,
-            [
-                ("name", "unknownField", Some("displayName")),
-                ("phone", "unknownField", Some("phoneNumber")),
-                ("displayName", "required", None),
-                ("phoneNumber", "required", None),
-            ],
-        ),
-    ] {
-        let (code, out, err) = validate(dir.path(), slug, file, body, &["-o", "json"]);
-        assert_eq!(code, 2, "{err}");
-        assert_eq!(out, "");
+    for case in CASES {
+        let (code, out, err) =
+            validate(dir.path(), case.slug, case.file, case.body, &["-o", "json"]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
         let answer: Value = serde_json::from_str(&err).unwrap();
         let found: Vec<(&str, &str, Option<&str>)> = answer["error"]["violations"]
             .as_array()
@@ -116,8 +116,8 @@ fn json_output_carries_each_suggestion_as_its_own_field() {
                 )
             })
             .collect();
-        assert_eq!(found, expected, "{slug}");
-        insta::assert_json_snapshot!(format!("{slug}_json"), answer);
+        assert_eq!(found, case.json, "{}", case.slug);
+        insta::assert_json_snapshot!(format!("{}_json", case.slug), answer);
     }
 }
 

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{send, status_json};
+use common::{assert_validation_400s, send, status_json};
 use serde_json::json;
 use wasphere_sandbox::{RateLimit, Sandbox};
 
@@ -82,15 +82,7 @@ async fn one_400_names_every_problem_at_every_depth() {
             ]),
         ),
     ];
-    for (slug, body, sentences) in cases {
-        let (status, answer) = status_json(send(&sandbox, slug, &body).await).await;
-        assert_eq!(status, 400, "{slug}: {answer}");
-        assert_eq!(
-            answer,
-            json!({"statusCode": 400, "message": sentences, "error": "Bad Request"}),
-            "{slug}"
-        );
-    }
+    assert_validation_400s(&sandbox, cases).await;
     assert!(sandbox.messages().is_empty());
 }
 

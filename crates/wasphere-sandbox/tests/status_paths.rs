@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TEXT, client, send, send_url, status_json};
+use common::{TEXT, assert_validation_400s, client, send, send_url, status_json};
 use serde_json::json;
 use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, KeyConfig, RateLimit, Sandbox};
 use wasphere_types::{MessageType, documented_example};
@@ -275,15 +275,8 @@ async fn invalid_bodies_get_400_with_one_sentence_per_failed_rule() {
             ]),
         ),
     ];
-    for (slug, body, messages) in cases {
-        let (status, answer) = status_json(send(&sandbox, slug, body).await).await;
-        assert_eq!(status, 400, "{slug}: {answer}");
-        assert_eq!(
-            answer,
-            json!({"statusCode": 400, "message": messages, "error": "Bad Request"}),
-            "{slug}"
-        );
-    }
+    let cases = cases.map(|(slug, body, messages)| (slug, body.to_owned(), messages));
+    assert_validation_400s(&sandbox, cases).await;
     assert!(sandbox.messages().is_empty());
 }
 

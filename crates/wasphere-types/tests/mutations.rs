@@ -141,17 +141,12 @@ fn mutate(t: MessageType, body: &mut Value, mutations: &[Mutation]) -> Vec<(Stri
         let (target, effect): (String, Option<Expect>) = match m {
             Mutation::Rename(o, k, spelling) => {
                 let pointer = object_at(o);
-                let map = body.pointer_mut(&pointer).unwrap().as_object_mut().unwrap();
-                let Some(key) = pick_key(map, k) else {
+                let Some((map, key, old_path)) = untouched_key(body, &pointer, k, &touched) else {
                     continue;
                 };
                 let new_key = respelled(&key, *spelling);
-                let old_path = path_of(&format!("{pointer}/{key}"));
                 let new_path = path_of(&format!("{pointer}/{new_key}"));
-                if map.contains_key(&new_key)
-                    || touched.contains(&old_path)
-                    || touched.contains(&new_path)
-                {
+                if map.contains_key(&new_key) || touched.contains(&new_path) {
                     continue;
                 }
                 let value = map.remove(&key).unwrap();
@@ -167,30 +162,18 @@ fn mutate(t: MessageType, body: &mut Value, mutations: &[Mutation]) -> Vec<(Stri
                 (old_path, required.then_some(Expect::Required))
             }
             Mutation::Drop(o, k) => {
-                let pointer = object_at(o);
-                let map = body.pointer_mut(&pointer).unwrap().as_object_mut().unwrap();
-                let Some(key) = pick_key(map, k) else {
+                let Some((map, key, path)) = untouched_key(body, &object_at(o), k, &touched) else {
                     continue;
                 };
-                let path = path_of(&format!("{pointer}/{key}"));
-                if touched.contains(&path) {
-                    continue;
-                }
                 map.remove(&key);
                 forget_under(&mut expected, &path);
                 let required = !is_optional(t, &key);
                 (path, required.then_some(Expect::Required))
             }
             Mutation::Retype(o, k, v) => {
-                let pointer = object_at(o);
-                let map = body.pointer_mut(&pointer).unwrap().as_object_mut().unwrap();
-                let Some(key) = pick_key(map, k) else {
+                let Some((map, key, path)) = untouched_key(body, &object_at(o), k, &touched) else {
                     continue;
                 };
-                let path = path_of(&format!("{pointer}/{key}"));
-                if touched.contains(&path) {
-                    continue;
-                }
                 let new = other_type(&map[&key], *v);
                 map.insert(key, new);
                 forget_under(&mut expected, &path);
@@ -251,9 +234,19 @@ fn is_under(path: &str, parent: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
-fn pick_key(map: &Map<String, Value>, k: &Index) -> Option<String> {
+/// The object at `pointer`, one of its keys and that key's path, unless the object is
+/// empty or the key was already mutated.
+fn untouched_key<'v>(
+    body: &'v mut Value,
+    pointer: &str,
+    k: &Index,
+    touched: &BTreeSet<String>,
+) -> Option<(&'v mut Map<String, Value>, String, String)> {
+    let map = body.pointer_mut(pointer)?.as_object_mut()?;
     let keys: Vec<&String> = map.keys().collect();
-    (!keys.is_empty()).then(|| k.get(&keys).to_string())
+    let key = (!keys.is_empty()).then(|| k.get(&keys).to_string())?;
+    let path = path_of(&format!("{pointer}/{key}"));
+    (!touched.contains(&path)).then_some((map, key, path))
 }
 
 /// Drops expectations about `path` and what lies under it: it was replaced or removed.

@@ -40,3 +40,20 @@ pub async fn status_json(response: reqwest::Response) -> (u16, serde_json::Value
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
     (status, body)
 }
+
+/// Posts each `(slug, body, sentences)` and checks the 400 in the server's shape with
+/// exactly those sentences.
+pub async fn assert_validation_400s(
+    sandbox: &RunningSandbox,
+    cases: impl IntoIterator<Item = (&str, String, serde_json::Value)>,
+) {
+    for (slug, body, sentences) in cases {
+        let (status, answer) = status_json(send(sandbox, slug, &body).await).await;
+        assert_eq!(status, 400, "{slug}: {answer}");
+        assert_eq!(
+            answer,
+            serde_json::json!({"statusCode": 400, "message": sentences, "error": "Bad Request"}),
+            "{slug}"
+        );
+    }
+}

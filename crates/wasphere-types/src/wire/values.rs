@@ -1,13 +1,14 @@
 //! The kinds of value a field holds, each read from JSON (or found to be another JSON
 //! type, which is still read to its end and then left out) and written back as JSON.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use super::json_string::write_string;
 use super::malformed::Malformed;
 use super::object::{Outcome, WireObject, read_object, write_object};
 use super::parser::Parser;
-use super::reader::Kind;
+use super::reader::{Kind, Reader};
 use crate::checker::Path;
 use crate::violation::{Rule, Violation};
 
@@ -72,6 +73,22 @@ fn other<T>(
     }
 }
 
+/// A value that must be of JSON kind `kind`, read by `read`; any other is named `expected`.
+fn scalar<'a, T>(
+    p: &mut Parser<'a>,
+    depth: usize,
+    kind: Kind,
+    expected: &'static str,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, Malformed>,
+) -> Result<Read<T>, Malformed> {
+    let found = p.reader.peek()?;
+    if found == kind {
+        read(&mut p.reader).map(Read::Value)
+    } else {
+        other(p, found, depth, expected)
+    }
+}
+
 /// Numbers are written as serde_json writes them (shortest round-trip form), so both
 /// serializers of a message give the same bytes.
 fn write_number<N: serde::Serialize>(value: &N, out: &mut Vec<u8>) {
@@ -86,10 +103,9 @@ impl WireValue for JsonString {
     type Value = String;
 
     fn read(p: &mut Parser<'_>, _: Path<'_>, depth: usize) -> Result<Read<String>, Malformed> {
-        match p.reader.peek()? {
-            Kind::String => Ok(Read::Value(p.reader.string()?.into_owned())),
-            kind => other(p, kind, depth, "a string"),
-        }
+        scalar(p, depth, Kind::String, "a string", |r| {
+            r.string().map(Cow::into_owned)
+        })
     }
 
     fn write(value: &String, out: &mut Vec<u8>) {
@@ -104,10 +120,7 @@ impl WireValue for JsonBool {
     type Value = bool;
 
     fn read(p: &mut Parser<'_>, _: Path<'_>, depth: usize) -> Result<Read<bool>, Malformed> {
-        match p.reader.peek()? {
-            Kind::Bool => Ok(Read::Value(p.reader.boolean()?)),
-            kind => other(p, kind, depth, "a boolean"),
-        }
+        scalar(p, depth, Kind::Bool, "a boolean", Reader::boolean)
     }
 
     fn write(value: &bool, out: &mut Vec<u8>) {
@@ -122,17 +135,12 @@ impl WireValue for JsonNumber {
     type Value = f64;
 
     fn read(p: &mut Parser<'_>, _: Path<'_>, depth: usize) -> Result<Read<f64>, Malformed> {
-        match p.reader.peek()? {
-            Kind::Number => {
-                let n = p.reader.number()?;
-                Ok(if n.is_finite() {
-                    Read::Value(n)
-                } else {
-                    Read::Wrong("a finite number")
-                })
-            }
-            kind => other(p, kind, depth, "a number"),
-        }
+        Ok(
+            match scalar(p, depth, Kind::Number, "a number", Reader::number)? {
+                Read::Value(n) if !n.is_finite() => Read::Wrong("a finite number"),
+                read => read,
+            },
+        )
     }
 
     fn write(value: &f64, out: &mut Vec<u8>) {
@@ -146,19 +154,13 @@ pub(crate) struct JsonInteger;
 impl WireValue for JsonInteger {
     type Value = i64;
 
-    fn read(p: &mut Parser<'_>, _: Path<'_>, depth: usize) -> Result<Read<i64>, Malformed> {
-        match p.reader.peek()? {
-            Kind::Number => {
-                let n = p.reader.number()?;
-                Ok(if n.is_finite() && n.fract() == 0.0 {
-                    // Saturating: a huge integral number is out of every range anyway.
-                    Read::Value(n as i64)
-                } else {
-                    Read::Wrong("an integer")
-                })
-            }
-            kind => other(p, kind, depth, "an integer"),
-        }
+    fn read(p: &mut Parser<'_>, at: Path<'_>, depth: usize) -> Result<Read<i64>, Malformed> {
+        Ok(match JsonNumber::read(p, at, depth)? {
+            // Saturating: a huge integral number is out of every range anyway.
+            Read::Value(n) if n.fract() == 0.0 => Read::Value(n as i64),
+            Read::Null => Read::Null,
+            Read::Value(_) | Read::Wrong(_) => Read::Wrong("an integer"),
+        })
     }
 
     fn write(value: &i64, out: &mut Vec<u8>) {
