@@ -37,6 +37,11 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// A payload whose rules a [`Checker`] can check (every payload, through `validated!`).
+pub(crate) trait Rules {
+    fn check_rules(&self, c: &mut Checker, p: Path<'_>);
+}
+
 /// Records violations; each payload's `check` method feeds it.
 #[derive(Default)]
 pub(crate) struct Checker {

@@ -9,6 +9,7 @@ use crate::messages::{
     Video, ViewOnce,
 };
 use crate::violation::ValidationError;
+use crate::wire;
 
 /// A message of any type. The type is not part of the body (it is the last segment of
 /// the URL), so a `Message` serializes as its payload alone, and parsing needs the type.
@@ -124,7 +125,7 @@ impl Message {
 
     /// The JSON body to send: the same bytes as `serde_json::to_vec(self)`, written faster.
     pub fn to_json(&self) -> Vec<u8> {
-        crate::wire::write_message(self)
+        each_variant!(self, m => wire::write_payload(m))
     }
 
     /// Parses a raw JSON body as a payload of `message_type`, as strictly as the server
@@ -163,7 +164,23 @@ impl Message {
     /// assert_eq!(err.violations[2].rule, Rule::Required);
     /// ```
     pub fn parse(message_type: MessageType, body: &[u8]) -> Result<Message, ValidationError> {
-        crate::wire::parse_message(message_type, body)
+        use wire::parse_payload as read;
+        Ok(match message_type {
+            MessageType::Text => Message::Text(read(body)?),
+            MessageType::Image => Message::Image(read(body)?),
+            MessageType::Video => Message::Video(read(body)?),
+            MessageType::Audio => Message::Audio(read(body)?),
+            MessageType::Document => Message::Document(read(body)?),
+            MessageType::Gif => Message::Gif(read(body)?),
+            MessageType::Sticker => Message::Sticker(read(body)?),
+            MessageType::Location => Message::Location(read(body)?),
+            MessageType::Contact => Message::Contact(read(body)?),
+            MessageType::Poll => Message::Poll(read(body)?),
+            MessageType::Buttons => Message::Buttons(read(body)?),
+            MessageType::List => Message::List(read(body)?),
+            MessageType::ViewOnce => Message::ViewOnce(read(body)?),
+            MessageType::Reaction => Message::Reaction(read(body)?),
+        })
     }
 
     /// [`Message::parse`], then [`Message::validate`]: every reason the body would be

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// The most violations one answer lists (see [`Rule::Unlisted`]).
+pub(crate) const MAX_LISTED: usize = 1_000;
+
 /// The rule a value broke, with the limit and what was found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(
@@ -261,7 +264,7 @@ fn describe(path: &str, rule: &Rule) -> String {
         Rule::WrongType { expected } => format!("`{field}` must be {expected}"),
         Rule::Unlisted { count } => format!(
             "{count} more problems are not listed (one answer lists at most {})",
-            crate::violation_list::MAX_LISTED
+            MAX_LISTED
         ),
         Rule::InvalidJson { detail } => detail.clone(),
     }

@@ -2,10 +2,7 @@
 //! items, and describing each would take gigabytes. Past [`MAX_LISTED`] they are counted,
 //! and the answer ends with one [`Rule::Unlisted`] saying how many more there are.
 
-use crate::violation::{Rule, RuleOrigin, ValidationError, Violation};
-
-/// The most violations one answer lists.
-pub(crate) const MAX_LISTED: usize = 1_000;
+use crate::violation::{MAX_LISTED, Rule, RuleOrigin, ValidationError, Violation};
 
 #[derive(Default)]
 pub(crate) struct ViolationList {

@@ -31,9 +31,16 @@ pub use text::Text;
 pub use recipient_field::RECIPIENT_PATTERN;
 pub(crate) use recipient_field::{check_media_url, check_to, media_url_schema, to_schema};
 
-/// Gives a payload type its public `validate()` from its private `check()`.
+/// Gives a payload type its public `validate()` from its private `check()`, and makes it
+/// checkable where only its type is known (as when a body is parsed).
 macro_rules! validated {
     ($ty:ty) => {
+        impl $crate::checker::Rules for $ty {
+            fn check_rules(&self, c: &mut $crate::checker::Checker, p: $crate::checker::Path<'_>) {
+                self.check(c, p);
+            }
+        }
+
         impl $ty {
             /// Checks every rule of the contract (and this toolkit's stricter ones, marked
             /// client-side) and returns all violations at once.
