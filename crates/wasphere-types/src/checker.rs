@@ -46,8 +46,9 @@ pub(crate) trait Rules {
 #[derive(Default)]
 pub(crate) struct Checker {
     violations: ViolationList,
-    /// Paths of values a body lacks (see [`Checker::ignoring`]).
-    ignored: HashSet<String>,
+    /// Paths of values a body lacks (see [`Checker::ignoring`]); `None` for `validate()`,
+    /// which then pays for no hasher.
+    ignored: Option<HashSet<String>>,
 }
 
 impl Checker {
@@ -57,7 +58,7 @@ impl Checker {
     pub(crate) fn ignoring(paths: HashSet<String>) -> Self {
         Checker {
             violations: ViolationList::default(),
-            ignored: paths,
+            ignored: Some(paths),
         }
     }
 
@@ -66,32 +67,13 @@ impl Checker {
     }
 
     fn record(&mut self, violation: Violation) {
-        if self.ignored.is_empty() || !self.rests_on_ignored(&violation) {
+        let ignored = self
+            .ignored
+            .as_ref()
+            .is_some_and(|paths| rests_on(&violation, paths));
+        if !ignored {
             self.violations.push(violation);
         }
-    }
-
-    /// Whether `v` is about an ignored value, or compares with one.
-    fn rests_on_ignored(&self, v: &Violation) -> bool {
-        let other = match &v.rule {
-            Rule::AtMostField { field, .. } => Some(*field),
-            Rule::Unique { first } => Some(first.as_str()),
-            _ => None,
-        };
-        self.is_ignored(&v.path) || other.is_some_and(|path| self.is_ignored(path))
-    }
-
-    /// Whether `path` or one of its parents (`buttons[0]`, `buttons` for `buttons[0].id`)
-    /// is ignored.
-    fn is_ignored(&self, path: &str) -> bool {
-        self.ignored.contains(path)
-            || path
-                .char_indices()
-                .filter(|&(_, c)| c == '.' || c == '[')
-                .any(|(i, _)| {
-                    path.get(..i)
-                        .is_some_and(|parent| self.ignored.contains(parent))
-                })
     }
 
     pub(crate) fn server(&mut self, path: Path<'_>, rule: Rule) {
@@ -168,13 +150,13 @@ impl Checker {
     ) {
         // Valid lists hold at most 100 items, where a quadratic scan beats hashing; a body
         // can hold a million, where it would never finish.
-        let mut firsts: HashMap<&str, usize> = HashMap::new();
+        let mut firsts: Option<HashMap<&str, usize>> =
+            (items.len() > Self::SCANNED).then(HashMap::new);
         for (i, item) in items.iter().enumerate() {
             let k = key(item);
-            let first = if items.len() <= Self::SCANNED {
-                items[..i].iter().position(|earlier| key(earlier) == k)
-            } else {
-                Some(*firsts.entry(k).or_insert(i)).filter(|&first| first != i)
+            let first = match firsts.as_mut() {
+                None => items[..i].iter().position(|earlier| key(earlier) == k),
+                Some(firsts) => Some(*firsts.entry(k).or_insert(i)).filter(|&first| first != i),
             };
             if let Some(first) = first {
                 self.record(Violation::client(
@@ -189,6 +171,26 @@ impl Checker {
 
     /// Lists up to this long are checked for repeats by scanning.
     const SCANNED: usize = 32;
+}
+
+/// Whether `v` is about a value at one of `paths` (or under it), or compares with one.
+fn rests_on(v: &Violation, paths: &HashSet<String>) -> bool {
+    let other = match &v.rule {
+        Rule::AtMostField { field, .. } => Some(*field),
+        Rule::Unique { first } => Some(first.as_str()),
+        _ => None,
+    };
+    is_at_or_under(&v.path, paths) || other.is_some_and(|path| is_at_or_under(path, paths))
+}
+
+/// Whether `path` or one of its parents (`buttons[0]`, `buttons` for `buttons[0].id`) is
+/// one of `paths`.
+fn is_at_or_under(path: &str, paths: &HashSet<String>) -> bool {
+    paths.contains(path)
+        || path
+            .char_indices()
+            .filter(|&(_, c)| c == '.' || c == '[')
+            .any(|(i, _)| path.get(..i).is_some_and(|parent| paths.contains(parent)))
 }
 
 #[cfg(test)]

@@ -72,15 +72,17 @@ pub(crate) fn read_object<T: WireObject>(
     let mut seen = 0u32;
     let mut valid = 0u32;
     let mut spans = [(0usize, 0usize); MAX_FIELDS];
-    let mut unknown: HashSet<Cow<'_, str>> = HashSet::new();
+    // Made only for an object with an unknown key (a hasher costs even when empty).
+    let mut unknown: Option<HashSet<Cow<'_, str>>> = None;
     let mut first = true;
     while let Some(key) = p.reader.next_key(&mut first)? {
         let Some((i, field)) = T::FIELDS.iter().enumerate().find(|(_, f)| key == f.name) else {
             p.reader.skip_value(depth)?;
             // `JSON.parse` keeps one of repeated keys: name it once.
-            if !unknown.contains(&key) {
+            let named = unknown.get_or_insert_with(HashSet::new);
+            if !named.contains(&key) {
                 name_unknown::<T>(p, at, &key, valid);
-                unknown.insert(key);
+                named.insert(key);
             }
             continue;
         };
