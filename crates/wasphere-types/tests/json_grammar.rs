@@ -89,6 +89,7 @@ fn ours_refuses(bytes: &[u8]) -> bool {
             Rule::InvalidJson { detail } => {
                 detail.starts_with("the body is not valid JSON")
                     || detail.starts_with("the body is not UTF-8")
+                    || detail.starts_with("the body is empty")
             }
             _ => false,
         }),

@@ -62,8 +62,12 @@ impl Malformed {
                 )
             };
         }
-        if let Problem::NotAnObject(kind) = self.problem {
-            return format!("the body must be a JSON object, not {kind}");
+        match self.problem {
+            Problem::NotAnObject(kind) => {
+                return format!("the body must be a JSON object, not {kind}");
+            }
+            Problem::Empty => return "the body is empty: it must be a JSON object".to_owned(),
+            _ => {}
         }
         let (line, column) = line_and_column(body, self.at);
         format!(
