@@ -342,3 +342,16 @@ fn bodies_are_written_back_as_serde_would() {
         assert_eq!(m.to_json(), serde_json::to_vec(&m).unwrap(), "{t}");
     }
 }
+
+#[test]
+fn keys_are_compared_after_their_escapes_are_decoded() {
+    let m = Message::parse(
+        MessageType::Document,
+        br#"{"to":"923001234567","url":"https://x.io/a.pdf","file\u004eame":"a.pdf","mim\u0065type":"application/pdf"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        m.to_json(),
+        br#"{"to":"923001234567","url":"https://x.io/a.pdf","fileName":"a.pdf","mimetype":"application/pdf"}"#
+    );
+}
