@@ -23,6 +23,11 @@ pub enum EventKind {
     MessageRead,
     /// `message.failed`
     MessageFailed,
+    /// `messages.update`: delivery statuses (and other changes) of sent messages. What
+    /// the server really emits for delivery progress (contract section 5).
+    MessagesUpdate,
+    /// `message.receipt`: who in a group received or read a message.
+    MessageReceipt,
     /// `message.received`: an incoming message, button tap, list pick or poll vote.
     MessageReceived,
     /// `poll.vote`
@@ -42,12 +47,14 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// The 11 events known to this version.
-    pub const KNOWN: [EventKind; 11] = [
+    /// The 13 events known to this version.
+    pub const KNOWN: [EventKind; 13] = [
         EventKind::MessageSent,
         EventKind::MessageDelivered,
         EventKind::MessageRead,
         EventKind::MessageFailed,
+        EventKind::MessagesUpdate,
+        EventKind::MessageReceipt,
         EventKind::MessageReceived,
         EventKind::PollVote,
         EventKind::SessionConnected,
@@ -64,6 +71,8 @@ impl EventKind {
             EventKind::MessageDelivered => "message.delivered",
             EventKind::MessageRead => "message.read",
             EventKind::MessageFailed => "message.failed",
+            EventKind::MessagesUpdate => "messages.update",
+            EventKind::MessageReceipt => "message.receipt",
             EventKind::MessageReceived => "message.received",
             EventKind::PollVote => "poll.vote",
             EventKind::SessionConnected => "session.connected",

@@ -17,12 +17,21 @@
 //! ```
 
 mod event;
+mod receipt;
 mod received;
+mod sent;
 mod signature;
+mod status;
+mod typed_event;
+mod unix_time;
 
 pub use event::{EventKind, WebhookEvent};
+pub use receipt::{MessageKey, MessageReceipt, UserReceipt};
 pub use received::{InteractiveKind, MessageReceived, ReceivedContent, Selection};
+pub use sent::MessageSent;
 pub use signature::{
     DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE, VerifyError,
-    WebhookSecret, sign, verify, verify_signature,
+    WebhookSecret, sign, verify, verify_signature, verify_signature_any,
 };
+pub use status::{DeliveryStatus, MessageStatus};
+pub use typed_event::{DataError, Event, EventData};

@@ -1,8 +1,10 @@
 //! The `data` of a `message.received` event, and what a button, list or poll reply selected.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use super::unix_time::unix_seconds;
 
 /// An incoming message (contract section 5). Every field is optional on the way in, so
 /// a payload from a newer server never fails to parse; unknown fields are kept in `extra`.
@@ -192,15 +194,6 @@ impl MessageReceived {
             _ => Selection::ButtonReply { id, label },
         })
     }
-}
-
-/// Unix seconds, as a number or a numeric string.
-fn unix_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -182,6 +182,37 @@ pub fn verify_signature(
     Ok(())
 }
 
+/// [`verify_signature`] with several secrets, for a rotation: the delivery is authentic
+/// when one of them signed it. A problem that does not depend on the secret (a missing
+/// header, a stale timestamp) is reported as such; otherwise
+/// [`VerifyError::BadSignature`], also when `secrets` is empty.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use wasphere_types::webhook::{sign, verify_signature_any, WebhookSecret};
+///
+/// let (old, new) = (WebhookSecret::new("whsec-old"), WebhookSecret::new("whsec-new"));
+/// let body = br#"{"event":"webhook.test"}"#;
+/// let signature = sign(&old, 1_795_000_000, body);
+/// let now = UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+/// assert!(verify_signature_any(&[new, old], Some("1795000000"), Some(&signature), body, now).is_ok());
+/// ```
+pub fn verify_signature_any(
+    secrets: &[WebhookSecret],
+    timestamp: Option<&str>,
+    signature: Option<&str>,
+    raw_body: &[u8],
+    now: SystemTime,
+) -> Result<(), VerifyError> {
+    for secret in secrets {
+        match verify_signature(secret, timestamp, signature, raw_body, now) {
+            Err(VerifyError::BadSignature) => continue,
+            outcome => return outcome,
+        }
+    }
+    Err(VerifyError::BadSignature)
+}
+
 /// Verifies a delivery (see [`verify_signature`]) and parses its envelope.
 pub fn verify(
     secret: &WebhookSecret,
@@ -262,6 +293,32 @@ mod tests {
             let r = verify_signature(&s, Some(&signed.to_string()), Some(&sig), BODY, at(now));
             assert_eq!(r.is_ok(), ok, "{signed} {now} {r:?}");
         }
+    }
+
+    #[test]
+    fn any_secret_of_a_rotation_verifies() {
+        let (old, new) = (WebhookSecret::new("old"), WebhookSecret::new("new"));
+        let both = [new.clone(), old.clone()];
+        for signer in [&old, &new] {
+            let sig = sign(signer, 1000, BODY);
+            let r = verify_signature_any(&both, Some("1000"), Some(&sig), BODY, at(1000));
+            assert_eq!(r, Ok(()));
+        }
+        let forged = sign(&WebhookSecret::new("other"), 1000, BODY);
+        let check = |secrets: &[WebhookSecret], sig: &str, now| {
+            verify_signature_any(secrets, Some("1000"), Some(sig), BODY, at(now))
+        };
+        assert_eq!(check(&both, &forged, 1000), Err(VerifyError::BadSignature));
+        assert_eq!(check(&[], &forged, 1000), Err(VerifyError::BadSignature));
+        let stale = sign(&old, 1000, BODY);
+        assert_eq!(
+            check(&both, &stale, 2000),
+            Err(VerifyError::TooOld { age_secs: 1000 })
+        );
+        assert_eq!(
+            check(&both, "nonsense", 1000),
+            Err(VerifyError::MalformedSignature)
+        );
     }
 
     #[test]

@@ -1,0 +1,14 @@
+//! Unix seconds as senders really write them: a number, a numeric string, or absent.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Reads a number or numeric string of Unix seconds; anything else reads as `None`, so a
+/// sender that changes how it writes times never makes a payload fail to parse.
+pub(super) fn unix_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
