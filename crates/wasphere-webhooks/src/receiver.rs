@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -13,10 +14,10 @@ use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::Service;
-use wasphere_types::webhook::{Event, WebhookSecret};
+use wasphere_types::webhook::{Event, EventKind, WebhookSecret};
 
 use crate::clock::Clock;
-use crate::dedup::{Claimed, Deduplicator};
+use crate::dedup::{Claim, Claimed, Deduplicator};
 use crate::verifier::Verifier;
 
 /// The error a handler may return: anything that converts into a boxed error.
@@ -141,22 +142,55 @@ impl Receiver {
             }
         };
         let kind = event.kind.clone();
-        let work = (shared.handler)(event);
-        // Spawned, so the handler runs to its end (and settles its claim) even when the
-        // sender hangs up or the timeout below answers first.
+        let mut work = (shared.handler)(event);
+        // Most handlers finish at their first poll; those are settled right here, without
+        // a task or a timer. The others run on in a task of their own.
+        let first = std::future::poll_fn(|cx| {
+            Poll::Ready(panic::catch_unwind(AssertUnwindSafe(|| {
+                work.as_mut().poll(cx)
+            })))
+        })
+        .await;
+        match first {
+            Ok(Poll::Ready(Ok(()))) => {
+                claim.commit();
+                tally.handled += 1;
+                Ok(())
+            }
+            Ok(Poll::Ready(Err(e))) => {
+                tracing::warn!(event = %kind, error = %e, "webhook handler failed");
+                release(claim).await;
+                Err(Failure::Handler)
+            }
+            Err(_panic) => {
+                tracing::warn!(event = %kind, "webhook handler panicked");
+                release(claim).await;
+                Err(Failure::Handler)
+            }
+            Ok(Poll::Pending) => self.finish_in_background(kind, work, claim, tally).await,
+        }
+    }
+
+    /// Runs a handler that did not finish at once in a task of its own, so it runs to
+    /// its end (and settles its claim) even when the sender hangs up or the timeout
+    /// answers first.
+    async fn finish_in_background(
+        &self,
+        kind: EventKind,
+        work: HandlerFuture,
+        claim: Claim,
+        tally: &mut Tally,
+    ) -> Result<(), Failure> {
         let task = tokio::spawn(async move {
             let outcome = work.await;
             match &outcome {
                 Ok(()) => claim.commit(),
-                Err(_) => {
-                    if let Err(e) = claim.release().await {
-                        tracing::warn!(error = %e, "could not release a failed event's claim");
-                    }
-                }
+                Err(_) => release(claim).await,
             }
             outcome
         });
-        match tokio::time::timeout(shared.handler_timeout, task).await {
+        let timeout = self.shared.handler_timeout;
+        match tokio::time::timeout(timeout, task).await {
             Ok(Ok(Ok(()))) => {
                 tally.handled += 1;
                 Ok(())
@@ -170,10 +204,17 @@ impl Receiver {
                 Err(Failure::Handler)
             }
             Err(_) => {
-                tracing::warn!(event = %kind, timeout = ?shared.handler_timeout, "webhook handler still running; answering 503");
+                tracing::warn!(event = %kind, ?timeout, "webhook handler still running; answering 503");
                 Err(Failure::TimedOut)
             }
         }
+    }
+}
+
+/// Gives a failed event's claim back, so the server's retry is handled.
+async fn release(claim: Claim) {
+    if let Err(e) = claim.release().await {
+        tracing::warn!(error = %e, "could not release a failed event's claim");
     }
 }
 

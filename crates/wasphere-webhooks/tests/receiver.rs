@@ -453,3 +453,37 @@ async fn each_event_of_a_delivery_is_settled_on_its_own() {
         .collect();
     assert_eq!(ids, ["S1", "S2", "S3"]);
 }
+
+#[tokio::test]
+async fn a_handler_that_fails_or_panics_after_awaiting_is_retried_too() {
+    // Handlers that do not finish at their first poll run in a task of their own.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let receiver = {
+        let calls = Arc::clone(&calls);
+        Receiver::builder(secret()).build(move |_event: Event| {
+            let calls = Arc::clone(&calls);
+            async move {
+                tokio::task::yield_now().await;
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 => Err("failed after awaiting"),
+                    1 => panic!("panicked after awaiting"),
+                    _ => Ok(()),
+                }
+            }
+        })
+    };
+    let served = serve(app(receiver)).await;
+    assert_eq!(deliver(&served.url, &button_tap("R1")).await.0, 500);
+    assert_eq!(deliver(&served.url, &button_tap("R1")).await.0, 500);
+    let mut answer = (0, json!(null));
+    for _ in 0..100 {
+        answer = deliver(&served.url, &button_tap("R1")).await;
+        if answer.0 == 200 {
+            break;
+        }
+        // A panicked task's claim is given back in the background.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(answer, (200, json!({"handled": 1, "duplicates": 0})));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
