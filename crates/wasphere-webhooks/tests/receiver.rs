@@ -454,3 +454,37 @@ async fn a_handler_that_fails_or_panics_after_awaiting_is_retried_too() {
     assert_eq!(answer, (200, json!({"handled": 1, "duplicates": 0})));
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
+
+#[tokio::test]
+async fn a_handler_runs_to_its_end_when_the_sender_hangs_up() {
+    // The server gives up after 10 s and retries later; the handler it left behind must
+    // still finish and record the event, so the retry is a duplicate, not a second run.
+    let (started, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let seen = Seen::default();
+    let receiver = {
+        let (started, release, seen) = (Arc::clone(&started), Arc::clone(&release), seen.clone());
+        Receiver::builder(secret()).build(move |event: Event| {
+            let (started, release, seen) =
+                (Arc::clone(&started), Arc::clone(&release), seen.clone());
+            async move {
+                started.notify_one();
+                release.notified().await;
+                seen.push(event);
+                Ok::<_, std::convert::Infallible>(())
+            }
+        })
+    };
+    let served = serve(app(receiver)).await;
+    let body = button_tap("R1");
+    let sender = {
+        let (url, body) = (served.url.clone(), body.clone());
+        tokio::spawn(async move { deliver(&url, &body).await })
+    };
+    started.notified().await;
+    sender.abort(); // hangs up while the handler runs
+    assert!(sender.await.unwrap_err().is_cancelled());
+    release.notify_one();
+    let answer = deliver_until_ok(&served.url, &body).await;
+    assert_eq!(answer, (200, json!({"handled": 0, "duplicates": 1})));
+    assert_eq!(seen.all().len(), 1);
+}
