@@ -63,6 +63,8 @@ fn main() {
         (serve(with_receiver).await, serve(bare).await)
     });
 
+    in_process_cost(&runtime);
+
     let seconds = setting("BENCH_SECONDS", 4);
     let rounds = setting("BENCH_ROUNDS", 7);
     let connections = setting("BENCH_CONNECTIONS", 32);
@@ -119,6 +121,48 @@ fn main() {
         flood_rss(receiver_addr, flood, connections);
     }
     drop(runtime);
+}
+
+/// The CPU time of one event through the receiver and through the bare handler, called
+/// in this process without a network: the receiver's own cost, which load on a shared
+/// machine distorts far less than the loopback figures.
+fn in_process_cost(runtime: &tokio::runtime::Runtime) {
+    use tower::ServiceExt;
+    const EVENTS: u64 = 20_000;
+    let secret = WebhookSecret::new(SECRET);
+    let receiver = Receiver::builder(secret.clone())
+        .build(|_event: Event| async { Ok::<_, std::convert::Infallible>(()) });
+    let bare = Router::new().route("/hooks", post(|_body: Bytes| async { StatusCode::OK }));
+    let mut per_event = (Vec::new(), Vec::new());
+    runtime.block_on(async {
+        for round in 0..5u64 {
+            let requests: Vec<_> = (0..2 * EVENTS)
+                .map(|n| signed_tap(&secret, 9_000 + round, n))
+                .collect();
+            let mut requests = requests.into_iter();
+            let started = Instant::now();
+            for request in requests.by_ref().take(EVENTS as usize) {
+                let status = receiver.clone().oneshot(request).await.unwrap().status();
+                assert_eq!(status, StatusCode::OK);
+            }
+            per_event
+                .0
+                .push(started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64);
+            let started = Instant::now();
+            for request in requests {
+                let status = bare.clone().oneshot(request).await.unwrap().status();
+                assert_eq!(status, StatusCode::OK);
+            }
+            per_event
+                .1
+                .push(started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64);
+        }
+    });
+    println!(
+        "in process, no network (median of 5 x {EVENTS}): receiver {:.2} us per event, bare axum {:.2} us per request",
+        median(&mut per_event.0),
+        median(&mut per_event.1)
+    );
 }
 
 /// Forged deliveries for `seconds`, sampling this process's resident memory.

@@ -5,14 +5,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderName, header};
 use bytes::BytesMut;
-use wasphere_types::webhook::{
-    Event, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookEvent, WebhookSecret, verify_signature_any,
-};
+use wasphere_types::webhook::{Event, WebhookEvent, WebhookSecret, verify_signature_any};
 
 use crate::clock::{Clock, SystemClock};
 use crate::rejection::Rejection;
+
+/// The contract's header names, lowercased once here rather than on every lookup.
+const TIMESTAMP: HeaderName = HeaderName::from_static("x-wasphere-timestamp");
+const SIGNATURE: HeaderName = HeaderName::from_static("x-wasphere-signature");
 
 /// The largest body accepted by default: 1 MiB, far above any real event.
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
@@ -154,11 +156,11 @@ impl Verifier {
     /// JSON is parsed then); [`Rejection::NotAnEvent`] or [`Rejection::MalformedData`]
     /// for an authentic body that is not an event.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Rejection> {
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
         verify_signature_any(
             &self.secrets,
-            header(TIMESTAMP_HEADER),
-            header(SIGNATURE_HEADER),
+            header(&TIMESTAMP),
+            header(&SIGNATURE),
             body,
             self.clock.now(),
         )
@@ -223,5 +225,17 @@ impl fmt::Debug for Verifier {
             .field("secrets", &self.secrets.len())
             .field("max_body", &self.max_body)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasphere_types::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+    #[test]
+    fn the_lowercased_names_are_the_contracts() {
+        assert!(TIMESTAMP.as_str().eq_ignore_ascii_case(TIMESTAMP_HEADER));
+        assert!(SIGNATURE.as_str().eq_ignore_ascii_case(SIGNATURE_HEADER));
     }
 }

@@ -184,18 +184,23 @@ impl WebhookEvent {
         if !data.trim_start().starts_with('{') {
             return Err(self.error("data", "expected an object".to_owned()));
         }
-        let mut de = serde_json::Deserializer::from_str(data);
-        serde_path_to_error::deserialize(&mut de)
-            .map(Box::new)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let path = if path == "." {
-                    "data".to_owned()
-                } else {
-                    format!("data.{path}")
-                };
-                self.error_at(path, e.into_inner().to_string())
-            })
+        // The fast parse first; only a payload that fails is parsed again, tracking the
+        // path, to say where it failed.
+        serde_json::from_str(data).map(Box::new).map_err(|_| {
+            let mut de = serde_json::Deserializer::from_str(data);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let path = if path == "." {
+                        "data".to_owned()
+                    } else {
+                        format!("data.{path}")
+                    };
+                    self.error_at(path, e.into_inner().to_string())
+                }
+                Ok(_) => self.error("data", "could not be read".to_owned()),
+            }
+        })
     }
 
     /// `data` as a list of items; a lone object is a list of one.
