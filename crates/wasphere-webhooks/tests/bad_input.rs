@@ -295,3 +295,34 @@ proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn the_window_is_judged_by_the_injected_clock() {
+    use std::time::{Duration, UNIX_EPOCH};
+    let calls = Arc::new(AtomicUsize::new(0));
+    let receiver = {
+        let calls = Arc::clone(&calls);
+        Receiver::builder(secret())
+            .clock(|| UNIX_EPOCH + Duration::from_secs(1_795_000_000))
+            .build(move |_event: Event| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Ok::<_, std::convert::Infallible>(()) }
+            })
+    };
+    let served = serve(Router::new().route_service("/hooks", receiver)).await;
+    // Signed "now" by the wall clock: years away from the receiver's fixed clock.
+    assert_eq!(deliver(&served.url, &button_tap("R1")).await.0, 401);
+    for (at, status) in [
+        (1_795_000_000 - 300, 200),
+        (1_795_000_000 + 300, 200),
+        (1_795_000_000 - 301, 401),
+    ] {
+        let body = button_tap(&format!("R{at}"));
+        assert_eq!(
+            deliver_signed(&served.url, &body, &secret(), at).await.0,
+            status,
+            "{at}"
+        );
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
