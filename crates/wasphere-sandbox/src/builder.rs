@@ -8,6 +8,7 @@ use wasphere_types::webhook::WebhookSecret;
 use wasphere_types::{ApiKey, InvalidApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
+use crate::webhook_delivery::StatusDelays;
 
 /// The API key a default sandbox accepts, with `messages:send` on every session.
 pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";
@@ -98,6 +99,7 @@ pub struct SandboxBuilder {
     pub(crate) rate_limit: RateLimit,
     pub(crate) webhook: Option<(String, WebhookSecret)>,
     pub(crate) webhook_retry_delays: Vec<Duration>,
+    pub(crate) status_delays: Option<StatusDelays>,
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) record_messages: bool,
 }
@@ -116,6 +118,7 @@ impl Default for SandboxBuilder {
                 Duration::from_secs(5),
                 Duration::from_secs(30),
             ],
+            status_delays: None,
             faults: Vec::new(),
             record_messages: true,
         }
@@ -179,6 +182,17 @@ impl SandboxBuilder {
     /// server does; tests scale them down).
     pub fn webhook_retry_delays(mut self, delays: Vec<Duration>) -> Self {
         self.webhook_retry_delays = delays;
+        self
+    }
+
+    /// After each accepted send, also reports its delivery as the server does: a
+    /// `messages.update` with status 3 (delivered) `delivered_after` the send, and one with
+    /// status 4 (read) `read_after` it. Off by default.
+    pub fn message_statuses(mut self, delivered_after: Duration, read_after: Duration) -> Self {
+        self.status_delays = Some(StatusDelays {
+            delivered_after,
+            read_after,
+        });
         self
     }
 

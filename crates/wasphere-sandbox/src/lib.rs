@@ -89,6 +89,7 @@ mod auth;
 mod builder;
 mod faults;
 mod rate_limit;
+mod recipient_jid;
 mod records;
 mod routes;
 mod running;

@@ -67,6 +67,7 @@ impl RunningSandbox {
             faults,
             records,
             outbox,
+            statuses: builder.status_delays,
             interactive: Mutex::new(HashMap::new()),
         });
         let router = crate::routes::router(Arc::clone(&state));

@@ -8,7 +8,7 @@ use wasphere_types::{Message, WorkspaceId};
 use crate::auth::KeyTable;
 use crate::faults::FaultPlan;
 use crate::records::Records;
-use crate::webhook_delivery::Outbox;
+use crate::webhook_delivery::{Outbox, StatusDelays};
 
 /// An accepted interactive message (buttons, list, poll), kept so a simulated reply can
 /// name what was tapped. Kept even when recording is off: they are few and small.
@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub(crate) faults: FaultPlan,
     pub(crate) records: Arc<Records>,
     pub(crate) outbox: Option<Outbox>,
+    /// When sent messages are reported delivered and read, if at all.
+    pub(crate) statuses: Option<StatusDelays>,
     pub(crate) interactive: Mutex<HashMap<String, SentInteractive>>,
 }
 

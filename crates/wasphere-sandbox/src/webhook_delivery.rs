@@ -16,6 +16,13 @@ use crate::records::{DeliveryRecord, Records};
 /// How long a subscriber has to answer (contract section 5).
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// When the simulated recipient receives and reads each sent message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StatusDelays {
+    pub(crate) delivered_after: Duration,
+    pub(crate) read_after: Duration,
+}
+
 /// An event waiting to be delivered.
 #[derive(Debug)]
 pub(crate) struct OutgoingEvent {
@@ -25,6 +32,9 @@ pub(crate) struct OutgoingEvent {
     /// `data.messageId`, kept for the delivery records.
     pub(crate) message_id: String,
     pub(crate) data: Value,
+    /// How long after queuing the first attempt goes out (a simulated delivery status
+    /// comes some time after the send).
+    pub(crate) after: Duration,
 }
 
 /// The send side of the delivery queue. Queuing never blocks and never fails the send:
@@ -96,6 +106,9 @@ async fn deliver(
     records: Arc<Records>,
     event: OutgoingEvent,
 ) {
+    if !event.after.is_zero() {
+        tokio::time::sleep(event.after).await;
+    }
     let attempts = subscriber.retry_delays.len() + 1;
     for attempt in 1..=attempts {
         if let Some(&delay) = attempt

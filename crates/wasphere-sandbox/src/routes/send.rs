@@ -8,7 +8,7 @@
 //! and finally 201. Faults are drawn after the path checks and before the body.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Extension;
 use axum::body::Body;
@@ -23,12 +23,13 @@ use wasphere_types::{Message, MessageType, SessionId, WorkspaceId};
 use crate::auth::Refusal;
 use crate::faults::Fault;
 use crate::rate_limit::Admission;
+use crate::recipient_jid::recipient_jid;
 use crate::records::RecordedMessage;
 use crate::routes::answers::Answer;
 use crate::routes::body_check::check_body;
 use crate::server::ConnectionControl;
 use crate::state::{AppState, SentInteractive};
-use crate::webhook_delivery::OutgoingEvent;
+use crate::webhook_delivery::{Outbox, OutgoingEvent, StatusDelays};
 
 /// The largest body read: above the 10 MiB of a data-URI `url`, so every valid body fits.
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -175,18 +176,7 @@ struct AcceptedSend<'a> {
 fn accept(state: &AppState, sent: AcceptedSend<'_>) {
     let now = SystemTime::now();
     if let Some(outbox) = &state.outbox {
-        outbox.queue(OutgoingEvent {
-            event: "message.sent",
-            session: sent.session.clone(),
-            message_id: sent.message_id.to_owned(),
-            data: json!({
-                "messageId": sent.message_id,
-                "to": sent.message.to(),
-                "type": sent.message_type.as_str(),
-                "status": "sent",
-                "timestamp": now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-            }),
-        });
+        queue_sent_and_statuses(outbox, state.statuses, &sent, now);
     }
     if matches!(
         sent.message_type,
@@ -213,6 +203,55 @@ fn accept(state: &AppState, sent: AcceptedSend<'_>) {
             message_id: sent.message_id.to_owned(),
             received_at: now,
             fault: sent.fault,
+        });
+    }
+}
+
+/// `message.sent` in the server's data shape (`{to, messageId, type, content,
+/// timestamp}`, content the body without `to`), then, when statuses are simulated, the
+/// `messages.update` items the server emits as the recipient receives and reads it.
+fn queue_sent_and_statuses(
+    outbox: &Outbox,
+    statuses: Option<StatusDelays>,
+    sent: &AcceptedSend<'_>,
+    now: SystemTime,
+) {
+    let mut content: serde_json::Value =
+        serde_json::from_slice(sent.bytes).unwrap_or_else(|_| json!({}));
+    if let Some(fields) = content.as_object_mut() {
+        fields.remove("to");
+        fields.retain(|_, v| !v.is_null());
+    }
+    let to = sent.message.to();
+    outbox.queue(OutgoingEvent {
+        event: "message.sent",
+        session: sent.session.clone(),
+        message_id: sent.message_id.to_owned(),
+        data: json!({
+            "to": to,
+            "messageId": sent.message_id,
+            "type": sent.message_type.as_str(),
+            "content": content,
+            "timestamp": now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        }),
+        after: Duration::ZERO,
+    });
+    let Some(delays) = statuses else { return };
+    for (status, after) in [(3, delays.delivered_after), (4, delays.read_after)] {
+        outbox.queue(OutgoingEvent {
+            event: "messages.update",
+            session: sent.session.clone(),
+            message_id: sent.message_id.to_owned(),
+            data: json!([{
+                "key": {
+                    "remoteJid": recipient_jid(to),
+                    "fromMe": true,
+                    "id": sent.message_id,
+                    "participant": null,
+                },
+                "update": {"status": status},
+            }]),
+            after,
         });
     }
 }

@@ -2,7 +2,7 @@
 //! in a poll, and the matching `message.received` goes to the webhook (contract section 5).
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use wasphere_types::Message;
 
+use crate::recipient_jid::recipient_jid;
 use crate::routes::introspection::bad_request;
 use crate::routes::send::new_message_id;
 use crate::state::{AppState, SentInteractive};
@@ -67,6 +68,7 @@ pub(crate) async fn reply(State(state): State<Arc<AppState>>, body: Bytes) -> Re
             session: sent.session.clone(),
             message_id: data["messageId"].as_str().unwrap_or_default().to_owned(),
             data: data.clone(),
+            after: Duration::ZERO,
         });
         true
     });
@@ -183,12 +185,7 @@ fn select(sent: &SentInteractive, r: &ReplyRequest) -> Result<Chosen, String> {
 /// The `data` of the `message.received` event, from the recipient of the sent message.
 fn received_data(sent: &SentInteractive, chosen: Chosen) -> Value {
     let to = sent.message.to();
-    let jid = if to.contains('@') {
-        to.to_owned()
-    } else {
-        let digits: String = to.chars().filter(char::is_ascii_digit).collect();
-        format!("{digits}@s.whatsapp.net")
-    };
+    let jid = recipient_jid(to);
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
