@@ -194,9 +194,69 @@ pub(crate) enum WebhookCommand {
     /// Verify one delivery read from stdin; print the event as JSON when it is authentic.
     #[command(after_help = WEBHOOK_VERIFY_EXAMPLES)]
     Verify(WebhookVerifyArgs),
-    /// Receive deliveries on a local address; print one JSON line per verified event.
+    /// Receive deliveries on a local address; print one JSON line per verified event,
+    /// or forward each to your app.
     #[command(after_help = WEBHOOK_LISTEN_EXAMPLES)]
     Listen(WebhookListenArgs),
+    /// Send a correctly signed, realistic event to any endpoint, to test your handler.
+    #[command(after_help = WEBHOOK_TRIGGER_EXAMPLES)]
+    Trigger(WebhookTriggerArgs),
+}
+
+const WEBHOOK_TRIGGER_EXAMPLES: &str = "\
+Examples:
+  WEBHOOK_SECRET=whsec wasphere webhook trigger button --to-url http://localhost:3000/hooks \\
+      --secret-env WEBHOOK_SECRET --reply-to 3EB0C767D097B7C7A5C1 --selection yes
+  WEBHOOK_SECRET=whsec wasphere webhook trigger read --to-url http://localhost:3000/hooks \\
+      --secret-env WEBHOOK_SECRET --reply-to 3EB0C767D097B7C7A5C1
+  WEBHOOK_SECRET=whsec wasphere webhook trigger button --to-url http://localhost:3000/hooks \\
+      --secret-env WEBHOOK_SECRET --tamper     # your handler must refuse it
+
+button, list and poll send message.received (a button tap, list pick, poll vote on the
+message --reply-to names); sent sends message.sent; delivered and read send
+messages.update with status 3 or 4, as the server does. Exit code 0 when the endpoint
+answered 2xx (with --tamper: when it refused the delivery), 1 otherwise.";
+
+/// An event `webhook trigger` can send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TriggerEvent {
+    /// message.received: a reply button tapped.
+    Button,
+    /// message.received: a list row picked.
+    List,
+    /// message.received: a poll vote.
+    Poll,
+    /// message.sent.
+    Sent,
+    /// messages.update with status 3.
+    Delivered,
+    /// messages.update with status 4.
+    Read,
+}
+
+/// `wasphere webhook trigger`.
+#[derive(Debug, Args)]
+pub(crate) struct WebhookTriggerArgs {
+    /// The event to send.
+    pub(crate) event: TriggerEvent,
+    /// The endpoint to post it to.
+    #[arg(long, value_name = "URL")]
+    pub(crate) to_url: String,
+    #[command(flatten)]
+    pub(crate) secret: SecretSource,
+    /// The message the event is about: the buttons, list or poll message replied to, or
+    /// the sent message (a new id when omitted).
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub(crate) reply_to: Option<String>,
+    /// The button id, list row id or poll option chosen [default: btn1, row1, Yes].
+    #[arg(long, value_name = "ID")]
+    pub(crate) selection: Option<String>,
+    /// The session the event comes from.
+    #[arg(long, default_value = "my-session")]
+    pub(crate) session: String,
+    /// Sign it wrongly, to check that the endpoint refuses it.
+    #[arg(long)]
+    pub(crate) tamper: bool,
 }
 
 const WEBHOOK_VERIFY_EXAMPLES: &str = "\
@@ -236,9 +296,16 @@ const WEBHOOK_LISTEN_EXAMPLES: &str = "\
 Example:
   WEBHOOK_SECRET=whsec wasphere webhook listen --addr 127.0.0.1:8787 --secret-env WEBHOOK_SECRET | jq .
 
+  WEBHOOK_SECRET=whsec wasphere webhook listen --secret-env WEBHOOK_SECRET \\
+      --forward-to http://localhost:3000/hooks
+
 Answers 200 to an authentic delivery and 401 otherwise, on any path. Stdout carries one
 JSON line per verified event; `listening on http://ADDR` and rejections go to stderr.
-A retried delivery is printed again: use data.messageId to deduplicate.";
+A retried delivery is printed again: use data.messageId to deduplicate.
+With --forward-to, each authentic delivery is posted unchanged (body and X-WaSphere-*
+headers) to your app, which verifies it with the same secret; its status is the answer
+to the sender, and one line per event (event, message id, selection or status, and the
+app's status) is printed instead of the JSON.";
 
 /// `wasphere webhook listen`.
 #[derive(Debug, Args)]
@@ -251,6 +318,9 @@ pub(crate) struct WebhookListenArgs {
     /// Exit after this many verified events.
     #[arg(long, value_name = "N")]
     pub(crate) count: Option<u64>,
+    /// Forward each authentic delivery to this URL of your app.
+    #[arg(long, value_name = "URL")]
+    pub(crate) forward_to: Option<String>,
 }
 
 const DEMO_EXAMPLES: &str = "\

@@ -26,6 +26,7 @@ mod secret_source;
 mod send_flags;
 mod settings;
 mod shutdown;
+mod trigger_event;
 mod webhook_receiver;
 
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! A local HTTP receiver of webhook deliveries that verifies each one: 200 for an
 //! authentic delivery, 401 for a bad signature or timestamp, 400 for a signed body that
-//! is not an event. Used by `webhook listen` and by `demo`.
+//! is not an event. With a forward URL, an authentic delivery is posted unchanged to it
+//! and its answer is the receiver's. Used by `webhook listen` and by `demo`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use wasphere_types::webhook::{
-    SIGNATURE_HEADER, TIMESTAMP_HEADER, VerifyError, WebhookEvent, WebhookSecret, verify,
+    DELIVERY_ID_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, VerifyError,
+    WebhookEvent, WebhookSecret, verify,
 };
 
 use crate::failure::Failure;
@@ -28,6 +30,8 @@ pub(crate) enum Delivery {
         event: WebhookEvent,
         /// The raw body, compacted to one line of JSON.
         line: String,
+        /// With a forward URL: the app's status, or why it could not be reached.
+        forwarded: Option<Result<u16, String>>,
     },
     /// It was refused, and why.
     Refused {
@@ -51,13 +55,42 @@ pub(crate) struct RunningReceiver {
 struct Shared {
     secret: WebhookSecret,
     deliveries: mpsc::UnboundedSender<Delivery>,
+    forward: Option<Forward>,
 }
+
+/// Where authentic deliveries go on to.
+struct Forward {
+    url: url::Url,
+    client: reqwest::Client,
+}
+
+/// The headers a delivery is forwarded with, so the app verifies it as the server's.
+const FORWARDED_HEADERS: [&str; 5] = [
+    "content-type",
+    EVENT_HEADER,
+    TIMESTAMP_HEADER,
+    SIGNATURE_HEADER,
+    DELIVERY_ID_HEADER,
+];
 
 /// Binds `addr` and serves until [`RunningReceiver::stop`].
 pub(crate) async fn start(
     addr: SocketAddr,
     secret: WebhookSecret,
+    forward_to: Option<url::Url>,
 ) -> Result<RunningReceiver, Failure> {
+    let forward = match forward_to {
+        Some(url) => Some(Forward {
+            url,
+            client: reqwest::Client::builder()
+                // The server waits 10 s for an answer; so does this relay.
+                .timeout(std::time::Duration::from_secs(10))
+                .no_proxy()
+                .build()
+                .map_err(|e| Failure::other(format!("cannot build the HTTP client: {e}")))?,
+        }),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure::other(format!("cannot listen on {addr}: {e}")))?;
@@ -68,6 +101,7 @@ pub(crate) async fn start(
     let app = Router::new().fallback(receive).with_state(Arc::new(Shared {
         secret,
         deliveries: tx,
+        forward,
     }));
     let (stop, stopped) = oneshot::channel::<()>();
     let server = axum::serve(
@@ -103,7 +137,7 @@ async fn receive(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
-) -> impl IntoResponse {
+) -> axum::response::Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let result = verify(
         &shared.secret,
@@ -119,8 +153,48 @@ async fn receive(
                 |_| String::from_utf8_lossy(&body).into_owned(),
                 |v| v.to_string(),
             );
-            let _ = shared.deliveries.send(Delivery::Verified { event, line });
-            (StatusCode::OK, axum::Json(json!({"ok": true})))
+            let Some(forward) = &shared.forward else {
+                let _ = shared.deliveries.send(Delivery::Verified {
+                    event,
+                    line,
+                    forwarded: None,
+                });
+                return (StatusCode::OK, axum::Json(json!({"ok": true}))).into_response();
+            };
+            let mut request = forward.client.post(forward.url.clone()).body(body);
+            for name in FORWARDED_HEADERS {
+                if let Some(value) = headers.get(name) {
+                    request = request.header(name, value);
+                }
+            }
+            let (forwarded, response) = match request.send().await {
+                Ok(answer) => {
+                    let status = answer.status();
+                    let text = answer.text().await.unwrap_or_default();
+                    (Ok(status.as_u16()), (status, text).into_response())
+                }
+                Err(e) => {
+                    let reason = if e.is_timeout() {
+                        "no answer within 10 s"
+                    } else if e.is_connect() {
+                        "could not connect"
+                    } else {
+                        "the request failed"
+                    };
+                    let message = format!("forwarding to {}: {reason}", forward.url);
+                    let answer = (
+                        StatusCode::BAD_GATEWAY,
+                        axum::Json(json!({"error": message.clone()})),
+                    );
+                    (Err(message), answer.into_response())
+                }
+            };
+            let _ = shared.deliveries.send(Delivery::Verified {
+                event,
+                line,
+                forwarded: Some(forwarded),
+            });
+            response
         }
         Err(e) => {
             // A signed body that is not an event is the sender's bug, not a forgery:
@@ -135,7 +209,7 @@ async fn receive(
                 peer,
                 reason: reason.clone(),
             });
-            (status, axum::Json(json!({"error": reason})))
+            (status, axum::Json(json!({"error": reason}))).into_response()
         }
     }
 }

@@ -49,6 +49,7 @@ fn help_of_every_subcommand() {
         &["webhook"],
         &["webhook", "verify"],
         &["webhook", "listen"],
+        &["webhook", "trigger"],
         &["demo"],
         &["config"],
         &["config", "set"],

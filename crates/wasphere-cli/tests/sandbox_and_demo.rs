@@ -11,7 +11,7 @@ use serde_json::Value;
 use wasphere_types::MessageType;
 
 #[test]
-fn demo_sends_all_14_types_and_verifies_both_replies() {
+fn demo_sends_all_14_types_and_verifies_both_replies_and_the_statuses() {
     let dir = tempfile::tempdir().unwrap();
     let output = wasphere(dir.path()).arg("demo").output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -26,6 +26,8 @@ fn demo_sends_all_14_types_and_verifies_both_replies() {
     assert!(out.contains("button reply  btn1"), "{out}");
     assert!(out.contains("list reply    pro"), "{out}");
     assert_eq!(out.matches("signature verified").count(), 2);
+    assert!(out.contains(": sent -> delivered -> read"), "{out}");
+    assert!(out.contains("14 of 14 messages delivered, 14 read"), "{out}");
 
     let output = wasphere(dir.path())
         .args(["demo", "-o", "json"])
@@ -41,8 +43,9 @@ fn demo_sends_all_14_types_and_verifies_both_replies() {
         .map(|r| r["selectionId"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["btn1", "pro"]);
-    // 14 message.sent and 2 message.received, each signature checked.
-    assert!(v["webhooksVerified"].as_u64().unwrap() >= 2);
+    // 14 message.sent, 2 message.received and 28 statuses, each signature checked.
+    assert!(v["webhooksVerified"].as_u64().unwrap() >= 44);
+    assert_eq!(v["statuses"], serde_json::json!({"delivered": 14, "read": 14}));
 }
 
 #[test]

@@ -1,14 +1,15 @@
 //! `wasphere demo`: the whole toolkit in one offline run. An embedded sandbox, the
 //! client sending the documentation's 14 example messages, and a local webhook
-//! receiver that verifies the signed replies the sandbox simulates.
+//! receiver that verifies the signed replies and delivery statuses the sandbox simulates.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 use wasphere_client::{Client, RateLimit};
 use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, Sandbox};
-use wasphere_types::webhook::{EventKind, Selection, WebhookSecret};
+use wasphere_types::webhook::{DeliveryStatus, EventKind, Selection, WebhookSecret};
 use wasphere_types::{Message, MessageType, documented_example};
 
 use crate::cli::DemoArgs;
@@ -42,12 +43,15 @@ fn setup_failure(what: &str, e: impl std::fmt::Display) -> Failure {
 async fn demo(out: &Output) -> Result<(), Failure> {
     // A secret for this run only: the receiver and the sandbox share it in memory.
     let secret = WebhookSecret::new(format!("demo-{}-{:?}", std::process::id(), Instant::now()));
-    let mut receiver = webhook_receiver::start(([127, 0, 0, 1], 0).into(), secret.clone()).await?;
+    let mut receiver =
+        webhook_receiver::start(([127, 0, 0, 1], 0).into(), secret.clone(), None).await?;
     let sandbox = Sandbox::builder()
         // The demo sends 14 messages at once; the limit is the server's business, not the tour's.
         .rate_limit(wasphere_sandbox::RateLimit::Off)
         .webhook(format!("http://{}/webhooks", receiver.addr), secret)
         .webhook_retry_delays(vec![Duration::from_millis(100), Duration::from_millis(500)])
+        // Each message is reported delivered, then read, as messages.update statuses.
+        .message_statuses(Duration::from_millis(150), Duration::from_millis(400))
         .start()
         .await
         .map_err(|e| setup_failure("start the sandbox", e))?;
@@ -105,7 +109,22 @@ async fn demo(out: &Output) -> Result<(), Failure> {
         }
     }
 
-    let (replies, verified) = receive_replies(&mut receiver).await?;
+    let sent_ids: Vec<String> = sent.iter().map(|s| s.message_id.clone()).collect();
+    let Received {
+        replies,
+        verified,
+        statuses,
+    } = receive_replies(&mut receiver, &sent_ids).await?;
+    let count_of = |status: DeliveryStatus| {
+        sent_ids
+            .iter()
+            .filter(|id| statuses.get(*id).is_some_and(|s| s.contains(&status)))
+            .count()
+    };
+    let (delivered, read) = (
+        count_of(DeliveryStatus::Delivered),
+        count_of(DeliveryStatus::Read),
+    );
     sandbox.shutdown().await;
     receiver.stop().await?;
 
@@ -124,6 +143,7 @@ async fn demo(out: &Output) -> Result<(), Failure> {
                 "signatureVerified": true,
             })).collect::<Vec<Value>>(),
             "webhooksVerified": verified,
+            "statuses": {"delivered": delivered, "read": read},
         }));
         return Ok(());
     }
@@ -141,6 +161,24 @@ async fn demo(out: &Output) -> Result<(), Failure> {
         );
         out.styled_line(&[(Style::new(), &line), (GOOD, "signature verified")]);
     }
+    out.line("");
+    out.styled_line(&[(
+        HEADER,
+        "Delivery statuses, delivered as signed messages.update webhooks:",
+    )]);
+    let buttons = id_of(MessageType::Buttons);
+    let progress: Vec<String> = statuses
+        .get(&buttons)
+        .map(|s| s.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    out.line(&format!(
+        "  buttons {buttons}: sent -> {}",
+        progress.join(" -> ")
+    ));
+    out.line(&format!(
+        "  {delivered} of {} messages delivered, {read} read",
+        sent.len()
+    ));
     out.line("");
     out.line(&format!(
         "Sent all {} message types; verified {verified} webhook signatures; selections: {}.",
@@ -198,37 +236,62 @@ async fn send_all(client: &Client, out: &Output) -> Result<Vec<Sent>, Failure> {
     Ok(sent)
 }
 
-/// Waits for the button and the list reply; every delivery on the way (the sandbox also
-/// reports each send as `message.sent`) must be authentic.
+/// What came back through the webhook receiver.
+struct Received {
+    replies: Vec<Selection>,
+    verified: usize,
+    /// Message id -> the statuses reported for it, in order of arrival.
+    statuses: HashMap<String, Vec<DeliveryStatus>>,
+}
+
+/// Waits for the button and the list reply and for every sent message to be reported
+/// read; every delivery on the way (the sandbox also reports each send as
+/// `message.sent`) must be authentic.
 async fn receive_replies(
     receiver: &mut webhook_receiver::RunningReceiver,
-) -> Result<(Vec<Selection>, usize), Failure> {
+    sent_ids: &[String],
+) -> Result<Received, Failure> {
     let deadline = tokio::time::Instant::now() + REPLY_TIMEOUT;
-    let mut replies = Vec::new();
-    let mut verified = 0;
-    while replies.len() < 2 {
+    let mut received = Received {
+        replies: Vec::new(),
+        verified: 0,
+        statuses: HashMap::new(),
+    };
+    let all_read = |statuses: &HashMap<String, Vec<DeliveryStatus>>| {
+        sent_ids.iter().all(|id| {
+            statuses
+                .get(id)
+                .is_some_and(|s| s.contains(&DeliveryStatus::Read))
+        })
+    };
+    while received.replies.len() < 2 || !all_read(&received.statuses) {
         let delivery = tokio::time::timeout_at(deadline, receiver.deliveries.recv())
             .await
             .map_err(|_| {
                 Failure::other(format!(
-                    "the replies did not arrive within {} s ({} of 2)",
+                    "the replies and statuses did not arrive within {} s ({} of 2 replies)",
                     REPLY_TIMEOUT.as_secs(),
-                    replies.len()
+                    received.replies.len()
                 ))
             })?;
         match delivery {
             Some(Delivery::Verified { event, .. }) => {
-                verified += 1;
-                if event.event != EventKind::MessageReceived {
-                    continue;
-                }
-                let selection = event
-                    .message_received()
-                    .ok()
-                    .flatten()
-                    .and_then(|m| m.selection());
-                if let Some(selection) = selection {
-                    replies.push(selection);
+                received.verified += 1;
+                for event in event.events().unwrap_or_default() {
+                    if let Some(status) = event.status() {
+                        let seen = received
+                            .statuses
+                            .entry(status.message_id.clone())
+                            .or_default();
+                        // A retried delivery may bring a status twice; show it once.
+                        if !seen.contains(&status.status) {
+                            seen.push(status.status);
+                        }
+                    } else if event.kind == EventKind::MessageReceived
+                        && let Some(selection) = event.selection()
+                    {
+                        received.replies.push(selection);
+                    }
                 }
             }
             Some(Delivery::Refused { reason, .. }) => {
@@ -240,8 +303,10 @@ async fn receive_replies(
         }
     }
     // Button before list, as they were asked for, whatever order they arrived in.
-    replies.sort_by_key(|r| !matches!(r, Selection::ButtonReply { .. }));
-    Ok((replies, verified))
+    received
+        .replies
+        .sort_by_key(|r| !matches!(r, Selection::ButtonReply { .. }));
+    Ok(received)
 }
 
 fn kind(s: &Selection) -> &'static str {

@@ -8,6 +8,7 @@ mod schema;
 mod send;
 mod validate;
 mod webhook_listen;
+mod webhook_trigger;
 mod webhook_verify;
 
 use clap::ArgMatches;
@@ -32,6 +33,7 @@ pub(crate) fn run(cli: Cli, matches: &ArgMatches, out: &Output) -> Result<(), Fa
         Command::Sandbox(args) => sandbox::run(&args, out),
         Command::Webhook(WebhookCommand::Verify(args)) => webhook_verify::run(&args, out),
         Command::Webhook(WebhookCommand::Listen(args)) => webhook_listen::run(&args, out),
+        Command::Webhook(WebhookCommand::Trigger(args)) => webhook_trigger::run(&args, out),
         Command::Demo(args) => demo::run(&args, out),
         Command::Config(command) => config::run(command, cli.profile, out),
         Command::Completions(args) => completions::run(&args),

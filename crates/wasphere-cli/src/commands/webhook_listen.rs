@@ -1,5 +1,8 @@
 //! `wasphere webhook listen`: verify every delivery to a local address and print each
-//! authentic event as one line of JSON.
+//! authentic event as one line of JSON, or, with `--forward-to`, pass it on to your app
+//! and print one summary line per event with the app's answer.
+
+use wasphere_types::webhook::{EventData, WebhookEvent};
 
 use crate::cli::WebhookListenArgs;
 use crate::failure::Failure;
@@ -10,9 +13,26 @@ use crate::{secret_source, shutdown};
 /// Serves until Ctrl-C, SIGTERM, or `--count` verified events.
 pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure> {
     let secret = secret_source::load(&args.secret)?;
+    let forward_to = match &args.forward_to {
+        Some(url) => Some(
+            url::Url::parse(url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| {
+                    Failure::invalid(format!("--forward-to {url:?} is not an http(s) URL"))
+                })?,
+        ),
+        None => None,
+    };
     super::runtime(false)?.block_on(async {
-        let mut receiver = webhook_receiver::start(args.addr, secret).await?;
-        out.status(&format!("listening on http://{}", receiver.addr));
+        let mut receiver = webhook_receiver::start(args.addr, secret, forward_to.clone()).await?;
+        match &forward_to {
+            Some(url) => out.status(&format!(
+                "listening on http://{}, forwarding to {url}",
+                receiver.addr
+            )),
+            None => out.status(&format!("listening on http://{}", receiver.addr)),
+        }
         let mut verified = 0u64;
         let stop = shutdown::signal();
         tokio::pin!(stop);
@@ -20,8 +40,21 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
             tokio::select! {
                 () = &mut stop => break,
                 delivery = receiver.deliveries.recv() => match delivery {
-                    Some(Delivery::Verified { line, .. }) => {
+                    Some(Delivery::Verified { line, forwarded: None, .. }) => {
                         out.line(&line);
+                        verified += 1;
+                        if args.count.is_some_and(|n| verified >= n) {
+                            break;
+                        }
+                    }
+                    Some(Delivery::Verified { event, forwarded: Some(answer), .. }) => {
+                        let answer = match answer {
+                            Ok(status) => format!("-> {status}"),
+                            Err(reason) => format!("-> not forwarded ({reason})"),
+                        };
+                        for summary in summaries(&event) {
+                            out.line(&format!("{summary} {answer}"));
+                        }
                         verified += 1;
                         if args.count.is_some_and(|n| verified >= n) {
                             break;
@@ -36,4 +69,27 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
         }
         receiver.stop().await
     })
+}
+
+/// One line per event of the delivery: the event, the message id, and what was selected
+/// or which status it reports.
+fn summaries(envelope: &WebhookEvent) -> Vec<String> {
+    let Ok(events) = envelope.events() else {
+        return vec![format!("{} (data not readable)", envelope.event)];
+    };
+    events
+        .iter()
+        .map(|event| {
+            let id = event.message_id().unwrap_or("-");
+            let detail = match (&event.data, event.selection(), event.status()) {
+                (_, Some(selection), _) => format!("selected {}", selection.id()),
+                (_, _, Some(status)) => format!("status {}", status.status),
+                (EventData::Sent(sent), _, _) => format!("sent {}", sent.kind),
+                _ => String::new(),
+            };
+            format!("{} {id} {detail}", event.kind)
+                .trim_end()
+                .to_owned()
+        })
+        .collect()
 }
