@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use wasphere_types::RateLimit;
@@ -157,10 +158,27 @@ Examples:
   wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --no-record   # for load tests
   wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --session my-session --session old:disconnected
   WEBHOOK_SECRET=whsec wasphere sandbox --webhook-url http://127.0.0.1:8787/hook --webhook-secret-env WEBHOOK_SECRET
+  WEBHOOK_SECRET=whsec wasphere sandbox --webhook-url http://127.0.0.1:8787/hook --webhook-secret-env WEBHOOK_SECRET --statuses 2s,5s
 
 The first line on stdout is `listening on http://ADDR`. Point the CLI at it with
 WASPHERE_BASE_URL=http://ADDR WASPHERE_API_KEY=wsk_test_sandbox
 WASPHERE_WORKSPACE=00000000-0000-4000-8000-000000000000 WASPHERE_SESSION=my-session.";
+
+/// `DELIVERED,READ` as two durations (`2s,5s`, `150ms,400ms`), read no earlier than delivered.
+fn parse_status_delays(text: &str) -> Result<(Duration, Duration), String> {
+    let (delivered, read) = text
+        .split_once(',')
+        .ok_or_else(|| format!("expected DELIVERED,READ such as 2s,5s, not {text:?}"))?;
+    let parse = |part: &str| {
+        humantime::parse_duration(part.trim())
+            .map_err(|e| format!("{part:?} is not a duration: {e}"))
+    };
+    let (delivered, read) = (parse(delivered)?, parse(read)?);
+    if read < delivered {
+        return Err(format!("a message is read after it is delivered: {text:?}"));
+    }
+    Ok((delivered, read))
+}
 
 /// `wasphere sandbox`.
 #[derive(Debug, Args)]
@@ -183,6 +201,9 @@ pub(crate) struct SandboxArgs {
     /// The environment variable holding the webhook signing secret.
     #[arg(long, value_name = "VAR", requires = "webhook_url")]
     pub(crate) webhook_secret_env: Option<String>,
+    /// Also report each send delivered, then read (messages.update statuses 3 and 4), this long after it, e.g. 2s,5s.
+    #[arg(long, value_name = "DELIVERED,READ", requires = "webhook_url", value_parser = parse_status_delays)]
+    pub(crate) statuses: Option<(Duration, Duration)>,
     /// Keep no accepted message in memory (for long benchmarks); /__sandbox/stats still counts them.
     #[arg(long)]
     pub(crate) no_record: bool,
@@ -415,6 +436,29 @@ pub(crate) struct CompletionsArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_delays_are_two_durations_in_order() {
+        assert_eq!(
+            parse_status_delays("2s, 5s"),
+            Ok((Duration::from_secs(2), Duration::from_secs(5)))
+        );
+        assert!(
+            parse_status_delays("5s")
+                .unwrap_err()
+                .contains("DELIVERED,READ")
+        );
+        assert!(
+            parse_status_delays("5s,2s")
+                .unwrap_err()
+                .contains("read after")
+        );
+        assert!(
+            parse_status_delays("soon,5s")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+    }
     use clap::CommandFactory;
 
     #[test]

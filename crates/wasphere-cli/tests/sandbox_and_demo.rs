@@ -27,7 +27,10 @@ fn demo_sends_all_14_types_and_verifies_both_replies_and_the_statuses() {
     assert!(out.contains("list reply    pro"), "{out}");
     assert_eq!(out.matches("signature verified").count(), 2);
     assert!(out.contains(": sent -> delivered -> read"), "{out}");
-    assert!(out.contains("14 of 14 messages delivered, 14 read"), "{out}");
+    assert!(
+        out.contains("14 of 14 messages delivered, 14 read"),
+        "{out}"
+    );
 
     let output = wasphere(dir.path())
         .args(["demo", "-o", "json"])
@@ -45,7 +48,10 @@ fn demo_sends_all_14_types_and_verifies_both_replies_and_the_statuses() {
     assert_eq!(ids, ["btn1", "pro"]);
     // 14 message.sent, 2 message.received and 28 statuses, each signature checked.
     assert!(v["webhooksVerified"].as_u64().unwrap() >= 44);
-    assert_eq!(v["statuses"], serde_json::json!({"delivered": 14, "read": 14}));
+    assert_eq!(
+        v["statuses"],
+        serde_json::json!({"delivered": 14, "read": 14})
+    );
 }
 
 #[test]

@@ -49,6 +49,9 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
                 ))
             })?;
         builder = builder.webhook(url.clone(), WebhookSecret::new(secret.as_encoded_bytes()));
+        if let Some((delivered, read)) = args.statuses {
+            builder = builder.message_statuses(delivered, read);
+        }
     }
 
     super::runtime(true)?.block_on(async {
