@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{ChildGuard, first_line_with, stderr, stdout, wasphere, wasphere_child};
+use common::{ChildGuard, first_line_with, stderr, stdout, wasphere_at, wasphere_child};
 use wasphere_types::webhook::{DeliveryStatus, EventData, WebhookEvent};
 
 const SECRET: &str = "whsec_sandbox_statuses";
@@ -15,28 +15,8 @@ const SECRET: &str = "whsec_sandbox_statuses";
 #[test]
 fn a_send_is_reported_sent_delivered_and_read() {
     let dir = tempfile::tempdir().unwrap();
-    let mut listen = ChildGuard(Some(
-        wasphere_child(dir.path())
-            .env("WH_SECRET", SECRET)
-            .args([
-                "webhook",
-                "listen",
-                "--addr",
-                "127.0.0.1:0",
-                "--secret-env",
-                "WH_SECRET",
-                "--count",
-                "3",
-            ])
-            .spawn()
-            .unwrap(),
-    ));
-    let (line, _rest) = first_line_with(
-        listen.child().stderr.take().unwrap(),
-        "listening on ",
-        Duration::from_secs(20),
-    );
-    let hook = format!("{}/hook", line.trim_start_matches("listening on "));
+    let (mut listen, url) = common::listen(dir.path(), SECRET, &["--count", "3"]);
+    let hook = format!("{url}/hook");
     let mut sandbox = ChildGuard(Some(
         wasphere_child(dir.path())
             .env("WH_SECRET", SECRET)
@@ -58,11 +38,7 @@ fn a_send_is_reported_sent_delivered_and_read() {
         Duration::from_secs(20),
     );
     let base_url = line.trim_start_matches("listening on ").to_owned();
-    let sent = wasphere(dir.path())
-        .env("WASPHERE_BASE_URL", &base_url)
-        .env("WASPHERE_API_KEY", "wsk_test_sandbox")
-        .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
-        .env("WASPHERE_SESSION", "my-session")
+    let sent = wasphere_at(dir.path(), &base_url)
         .args([
             "send",
             "text",

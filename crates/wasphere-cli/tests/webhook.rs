@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{ChildGuard, TestSandbox, first_line_with, stderr, stdout, wasphere, wasphere_child};
+use common::{ChildGuard, TestSandbox, stderr, stdout, wasphere};
 use serde_json::{Value, json};
 use wasphere_types::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookSecret, sign};
 
@@ -157,25 +157,7 @@ fn verify_usage_problems_exit_2() {
 
 /// Starts `webhook listen` on a free port; returns the child and its base URL.
 fn listen(dir: &std::path::Path, count: u64) -> (ChildGuard, String) {
-    let mut guard = ChildGuard(Some(
-        wasphere_child(dir)
-            .env("WH_SECRET", SECRET)
-            .args([
-                "webhook",
-                "listen",
-                "--addr",
-                "127.0.0.1:0",
-                "--secret-env",
-                "WH_SECRET",
-            ])
-            .args(["--count", &count.to_string()])
-            .spawn()
-            .unwrap(),
-    ));
-    let stderr = guard.child().stderr.take().unwrap();
-    let (line, _rest) = first_line_with(stderr, "listening on ", Duration::from_secs(20));
-    let url = line.trim_start_matches("listening on ").to_owned();
-    (guard, url)
+    common::listen(dir, SECRET, &["--count", &count.to_string()])
 }
 
 #[test]

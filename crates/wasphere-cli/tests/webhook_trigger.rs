@@ -9,7 +9,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ChildGuard, first_line_with, stderr, wasphere, wasphere_child};
+use common::{ChildGuard, stderr, wasphere};
 use wasphere_types::webhook::{
     DeliveryStatus, Event, EventData, Selection, WebhookEvent, WebhookSecret,
 };
@@ -17,32 +17,8 @@ use wasphere_webhooks::Receiver;
 
 const SECRET: &str = "whsec_trigger_test";
 
-/// `webhook listen` on a free port, with extra arguments; the child and its base URL.
 fn listen(dir: &std::path::Path, extra: &[&str]) -> (ChildGuard, String) {
-    let mut guard = ChildGuard(Some(
-        wasphere_child(dir)
-            .env("WH_SECRET", SECRET)
-            .args([
-                "webhook",
-                "listen",
-                "--addr",
-                "127.0.0.1:0",
-                "--secret-env",
-                "WH_SECRET",
-            ])
-            .args(extra)
-            .spawn()
-            .unwrap(),
-    ));
-    let stderr = guard.child().stderr.take().unwrap();
-    let (line, _rest) = first_line_with(stderr, "listening on ", Duration::from_secs(20));
-    let url = line
-        .trim_start_matches("listening on ")
-        .split(',')
-        .next()
-        .unwrap()
-        .to_owned();
-    (guard, url)
+    common::listen(dir, SECRET, extra)
 }
 
 fn trigger(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {

@@ -52,12 +52,7 @@ impl TestSandbox {
 
     /// `wasphere ARGS` with the sandbox's settings in the environment.
     pub fn wasphere(&self, config_dir: &Path) -> Command {
-        let mut cmd = wasphere(config_dir);
-        cmd.env("WASPHERE_BASE_URL", self.base_url())
-            .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
-            .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
-            .env("WASPHERE_SESSION", DEFAULT_SESSION);
-        cmd
+        wasphere_at(config_dir, &self.base_url())
     }
 }
 
@@ -82,6 +77,45 @@ pub fn wasphere(config_dir: &Path) -> Command {
         .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     cmd
+}
+
+/// `wasphere` pointed at a default sandbox serving `base_url` (in this process or not).
+pub fn wasphere_at(config_dir: &Path, base_url: &str) -> Command {
+    let mut cmd = wasphere(config_dir);
+    cmd.env("WASPHERE_BASE_URL", base_url)
+        .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
+        .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
+        .env("WASPHERE_SESSION", DEFAULT_SESSION);
+    cmd
+}
+
+/// `webhook listen` on a free port with the secret in `WH_SECRET` and `extra` arguments;
+/// the child and its base URL (read from its `listening on …` line).
+pub fn listen(config_dir: &Path, secret: &str, extra: &[&str]) -> (ChildGuard, String) {
+    let mut guard = ChildGuard(Some(
+        wasphere_child(config_dir)
+            .env("WH_SECRET", secret)
+            .args([
+                "webhook",
+                "listen",
+                "--addr",
+                "127.0.0.1:0",
+                "--secret-env",
+                "WH_SECRET",
+            ])
+            .args(extra)
+            .spawn()
+            .unwrap(),
+    ));
+    let stderr = guard.child().stderr.take().unwrap();
+    let (line, _rest) = first_line_with(stderr, "listening on ", Duration::from_secs(20));
+    let url = line
+        .trim_start_matches("listening on ")
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    (guard, url)
 }
 
 /// The same, as a std command for long-running children (sandbox, listen).
