@@ -17,6 +17,7 @@
 //! ```
 
 mod event;
+mod json_path;
 mod receipt;
 mod received;
 mod sent;

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::event::{EventKind, WebhookEvent};
+use super::json_path::{offset_of, path_at};
 use super::receipt::MessageReceipt;
 use super::received::{MessageReceived, Selection};
 use super::sent::MessageSent;
@@ -158,13 +159,10 @@ impl WebhookEvent {
             EventKind::MessageRead => named_status(DeliveryStatus::Read)?,
             EventKind::MessageFailed => named_status(DeliveryStatus::Failed)?,
             EventKind::MessageReceipt => self
-                .items()?
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    typed(&self.event, &format!("data[{i}]"), item).map(EventData::Receipt)
-                })
-                .collect::<Result<_, _>>()?,
+                .receipts()?
+                .into_iter()
+                .map(|r| EventData::Receipt(Box::new(r)))
+                .collect(),
             EventKind::SessionConnected
             | EventKind::SessionDisconnected
             | EventKind::SessionQr
@@ -184,23 +182,32 @@ impl WebhookEvent {
         if !data.trim_start().starts_with('{') {
             return Err(self.error("data", "expected an object".to_owned()));
         }
-        // The fast parse first; only a payload that fails is parsed again, tracking the
-        // path, to say where it failed.
-        serde_json::from_str(data).map(Box::new).map_err(|_| {
-            let mut de = serde_json::Deserializer::from_str(data);
-            match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => {
-                    let path = e.path().to_string();
-                    let path = if path == "." {
-                        "data".to_owned()
-                    } else {
-                        format!("data.{path}")
-                    };
-                    self.error_at(path, e.into_inner().to_string())
-                }
-                Ok(_) => self.error("data", "could not be read".to_owned()),
-            }
-        })
+        serde_json::from_str(data)
+            .map(Box::new)
+            .map_err(|e| self.located_error(data, &e))
+    }
+
+    /// A parse error of `data`, placed by field path.
+    fn located_error(&self, data: &str, e: &serde_json::Error) -> DataError {
+        let offset = offset_of(data, e.line(), e.column());
+        let reason = e.to_string();
+        // serde_json appends " at line L column C"; the path says where instead.
+        let reason = reason
+            .rsplit_once(" at line ")
+            .map_or(reason.as_str(), |(text, _)| text)
+            .to_owned();
+        self.error_at(path_at("data", data, offset), reason)
+    }
+
+    /// `data` as receipts: a list, or a lone object as a list of one.
+    fn receipts(&self) -> Result<Vec<MessageReceipt>, DataError> {
+        let data = self.data.get();
+        let parsed = match data.trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str::<Vec<MessageReceipt>>(data),
+            Some(b'{') => serde_json::from_str::<MessageReceipt>(data).map(|r| vec![r]),
+            _ => return Err(self.error("data", "expected a list of objects".to_owned())),
+        };
+        parsed.map_err(|e| self.located_error(data, &e))
     }
 
     /// `data` as a list of items; a lone object is a list of one.
@@ -223,28 +230,6 @@ impl WebhookEvent {
             reason,
         }
     }
-}
-
-/// One list item as `T`, with its path in errors.
-fn typed<T: DeserializeOwned>(
-    event: &EventKind,
-    prefix: &str,
-    item: &Value,
-) -> Result<Box<T>, DataError> {
-    serde_path_to_error::deserialize(item)
-        .map(Box::new)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            DataError {
-                event: event.to_string(),
-                path: if path == "." {
-                    prefix.to_owned()
-                } else {
-                    format!("{prefix}.{path}")
-                },
-                reason: e.into_inner().to_string(),
-            }
-        })
 }
 
 #[cfg(test)]
