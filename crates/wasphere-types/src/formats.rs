@@ -62,8 +62,8 @@ pub fn is_media_url(s: &str) -> bool {
     // character of arbitrary input, and slicing a `str` there panics.
     let b = s.as_bytes();
     let after_scheme = match (b.get(..7), b.get(..8)) {
-        (Some(http), _) if b.len() > 8 && http.eq_ignore_ascii_case(b"http://") => &b[7..],
-        (_, Some(https)) if b.len() > 8 && https.eq_ignore_ascii_case(b"https://") => &b[8..],
+        (Some(http), _) if b.len() >= 8 && http.eq_ignore_ascii_case(b"http://") => &b[7..],
+        (_, Some(https)) if b.len() >= 8 && https.eq_ignore_ascii_case(b"https://") => &b[8..],
         _ => return false,
     };
     if is_plain_http_url(after_scheme) {
@@ -168,6 +168,8 @@ mod tests {
             "https://yourcdn.com/images/product-photo.jpg",
             "http://127.0.0.1:8080/a.png",
             "HTTPS://EXAMPLE.COM/x",
+            // The shortest absolute URL with a host (schemathesis found it refused).
+            "http://a",
             "data:image/png;base64,iVBORw0KGgo=",
         ] {
             assert!(is_media_url(ok), "{ok}");
