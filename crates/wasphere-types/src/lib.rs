@@ -44,6 +44,7 @@ mod checker;
 mod documented_examples;
 mod emoji;
 mod error_body;
+pub mod error_shapes;
 mod formats;
 mod ids;
 mod integral;

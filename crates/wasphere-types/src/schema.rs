@@ -14,6 +14,19 @@ use crate::{ErrorBody, MessageType, SendResponse};
 /// Added to every message schema: where a schema and `validate()` may differ.
 pub const LENGTH_NOTE: &str = "Lengths: the server counts Unicode code points, except that a variation selector (U+FE0E, U+FE0F) right after another character counts zero. JSON Schema's maxLength counts every code point, so this schema is slightly stricter than the server for text with variation selectors (60 '❤️' fit a buttons footer on the server but not here). wasphere-types' validate() is authoritative. Not expressible here, and checked only by validate(): that a URL parses with a host, distinct button ids and list row ids, selectableCount at most the number of options, and a reaction being exactly one emoji.";
 
+/// The schema of any type of this crate, as the exported schemas are made: draft 2020-12,
+/// Rust examples dropped from the descriptions. For the error shapes and webhook payloads
+/// that tools like the OpenAPI generator need beside [`all_schemas`].
+///
+/// ```
+/// use wasphere_types::{error_shapes::RateLimitedBody, schema::schema_for};
+/// let schema = schema_for::<RateLimitedBody>();
+/// assert_eq!(schema["required"][2], "retryAfter");
+/// ```
+pub fn schema_for<T: JsonSchema>() -> Value {
+    generate::<T>()
+}
+
 fn generate<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();

@@ -25,6 +25,7 @@ mod signature;
 mod status;
 mod typed_event;
 mod unix_time;
+mod update_item;
 
 pub use event::{EventKind, WebhookEvent};
 pub use receipt::{MessageKey, MessageReceipt, UserReceipt};
@@ -36,3 +37,4 @@ pub use signature::{
 };
 pub use status::{DeliveryStatus, MessageStatus};
 pub use typed_event::{DataError, Event, EventData};
+pub use update_item::{MessageUpdate, StatusChange};
