@@ -55,6 +55,7 @@ mod messages;
 mod rate_limit;
 mod response;
 pub mod schema;
+pub mod server_schema;
 mod violation;
 mod violation_list;
 pub mod webhook;
