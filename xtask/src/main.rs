@@ -1,6 +1,7 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
-//! - `schemas`: writes the JSON Schemas of `wasphere-types` to `docs/schemas/`;
+//! - `schemas`: writes the JSON Schemas of `wasphere-types` to `docs/schemas/`, and the
+//!   OpenAPI document built from them to `docs/openapi.json`;
 //! - `n8n`: writes the generated fields of the n8n node from `docs/schemas/`;
 //! - `check`: fails when a committed generated file differs from what the code generates.
 
@@ -13,6 +14,7 @@ mod check;
 mod generated;
 mod header;
 mod n8n;
+mod openapi;
 mod schemas;
 
 use std::path::PathBuf;
@@ -21,7 +23,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  schemas   write docs/schemas/<name>.schema.json from wasphere-types
+  schemas   write docs/schemas/<name>.schema.json and docs/openapi.json from wasphere-types
   header    write crates/wasphere-ffi/include/wasphere.h with cbindgen
   n8n       write the n8n node's operations and fields from docs/schemas/
   check     fail if a generated file in the tree is stale, missing or extra";
@@ -35,7 +37,7 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["schemas"] => schemas::run(&root),
+        ["schemas"] => schemas::run(&root).and_then(|()| openapi::run(&root)),
         ["header"] => header::run(&root),
         ["n8n"] => n8n::run(&root),
         ["check"] => check::run(&root),
