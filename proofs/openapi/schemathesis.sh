@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Proof 2: schemathesis generates requests from docs/openapi.json and sends them to a live
+# `wasphere sandbox`; every answer must be documented and match its schema, valid bodies
+# must be accepted and invalid ones refused. Extra arguments go to `schemathesis run`
+# (e.g. --seed 7, --max-examples 500).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="$("$here/setup.sh")"
+# shellcheck source=sandbox.sh
+. "$here/sandbox.sh"
+# No rate limit: schemathesis sends thousands of requests, and 429 would hide the rest.
+start_sandbox --rate-limit off
+cd "$here"
+timeout 900 "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run \
+    "$here/../../docs/openapi.json" --url "$SANDBOX_URL" \
+    --seed 20261124 --request-timeout 10 --no-color "$@"
