@@ -1,11 +1,14 @@
 //! `cargo xtask schemas` also writes `docs/openapi.json`: an OpenAPI 3.1 document of the
 //! whole API, made from the types of `wasphere-types` (request bodies, answers, webhook
-//! events) and the tables in this module, so it cannot drift from the Rust code.
+//! events) and the tables in this module, so it cannot drift from the Rust code; and
+//! `docs/openapi.html`, a reference page rendered from it.
 
 mod answers;
 mod components;
+mod markdown;
 mod operations;
 mod prose;
+mod reference_page;
 mod webhooks;
 
 use std::path::Path;
@@ -19,6 +22,8 @@ use components::Schemas;
 
 /// The document, relative to the workspace root.
 pub(crate) const FILE: &str = "docs/openapi.json";
+/// Its reference page, relative to the workspace root.
+pub(crate) const PAGE: &str = "docs/openapi.html";
 
 /// The document, for `check`.
 pub(crate) const PRODUCER: Producer = Producer {
@@ -91,21 +96,28 @@ pub(crate) fn document() -> Result<Value, String> {
     }))
 }
 
-/// The document, pretty-printed with a trailing newline.
+/// The document, pretty-printed with a trailing newline, and its reference page.
 fn generate(_root: &Path) -> Result<Vec<GeneratedFile>, String> {
-    let mut contents = serde_json::to_string_pretty(&document()?)
+    let document = document()?;
+    let mut contents = serde_json::to_string_pretty(&document)
         .map_err(|e| format!("cannot serialize the OpenAPI document: {e}"))?;
     contents.push('\n');
-    Ok(vec![GeneratedFile {
-        path: FILE.to_owned(),
-        contents,
-    }])
+    Ok(vec![
+        GeneratedFile {
+            path: FILE.to_owned(),
+            contents,
+        },
+        GeneratedFile {
+            path: PAGE.to_owned(),
+            contents: reference_page::render(&document),
+        },
+    ])
 }
 
-/// Writes the document.
+/// Writes the document and its page.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
     generated::write(root, &PRODUCER)?;
-    println!("wrote {FILE}");
+    println!("wrote {FILE} and {PAGE}");
     Ok(())
 }
 
