@@ -90,6 +90,15 @@ pub(crate) fn message_schema_name(t: MessageType) -> String {
     format!("{}Message", pascal_case(t.as_str()))
 }
 
+/// `an` before a vowel (`an image message`), else `a`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The first paragraph of a schema's description (the Rust type's summary line).
 fn summary_of(schema: &Value) -> String {
     schema["description"]
@@ -108,7 +117,7 @@ fn send(t: MessageType) -> Result<Operation, String> {
         operation_id: format!("send{}", pascal_case(t.as_str())),
         method: Method::Post,
         path: format!("/messages/{}", t.as_str()),
-        summary: format!("Send a {} message", t.as_str()),
+        summary: format!("Send {} {} message", article(t.as_str()), t.as_str()),
         description: format!(
             "{}\n\nThe body is checked as the server checks it: unknown fields are refused (400), optional fields may be `null`, lengths are counted as the API description says.",
             summary_of(&schema)

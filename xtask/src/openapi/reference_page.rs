@@ -272,13 +272,21 @@ pub(crate) fn render(document: &Value) -> String {
         openapi = escape(document["openapi"].as_str().unwrap_or_default()),
     );
     out.push_str("<nav><h2>Contents</h2><ul>\n");
-    for (_, _, op) in paths.iter().chain(&webhooks) {
+    for (_, _, op) in &paths {
         let id = op["operationId"].as_str().unwrap_or_default();
         let _ = writeln!(
             out,
             "<li><a href=\"#{}\">{}</a></li>",
             escape(id),
             escape(op["summary"].as_str().unwrap_or(id))
+        );
+    }
+    for (event, _, op) in &webhooks {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#{}\">Webhook <code>{}</code></a></li>",
+            escape(op["operationId"].as_str().unwrap_or_default()),
+            escape(event)
         );
     }
     out.push_str("<li><a href=\"#schemas\">Schemas</a></li>\n</ul></nav>\n");
