@@ -32,7 +32,7 @@ pub struct ValidationFailedBody {
     pub error: String,
 }
 
-/// The only code of [`InvalidSessionIdBody`].
+/// The code of an invalid-session-id answer: always `INVALID_SESSION_ID`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum InvalidSessionIdCode {
     /// `INVALID_SESSION_ID`.
@@ -88,7 +88,7 @@ pub struct GatewayErrorBody {
     pub message: Option<String>,
 }
 
-/// The only code of [`CapabilityNotSupportedBody`].
+/// The code of a capability answer: always `CAPABILITY_NOT_SUPPORTED`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum CapabilityNotSupportedCode {
     /// `CAPABILITY_NOT_SUPPORTED`.
