@@ -53,6 +53,9 @@
 //!   (413 over 16 MiB; 400 when the JSON is malformed, with one sentence, or when it breaks
 //!   a rule the server enforces, with one sentence per rule — this toolkit's client-side
 //!   rules never cause a 400 here), whether the session is connected (500), then 201.
+//! - `GET /openapi.json` and `GET /docs` — the API's OpenAPI 3.1 document (the
+//!   repository's `docs/openapi.json`, embedded) and a reference page rendered from it
+//!   that needs no network; see [`RunningSandbox::openapi_url`].
 //! - `GET`/`DELETE /__sandbox/messages`, `GET /__sandbox/stats`, `GET /__sandbox/webhooks`,
 //!   `POST`/`DELETE /__sandbox/faults`, `POST /__sandbox/simulate/reply`: the same data and
 //!   controls as [`RunningSandbox`], over HTTP.

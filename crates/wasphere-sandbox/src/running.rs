@@ -91,6 +91,17 @@ impl RunningSandbox {
         format!("http://{}", self.addr)
     }
 
+    /// Where the API's OpenAPI 3.1 document is served: `http://127.0.0.1:PORT/openapi.json`.
+    pub fn openapi_url(&self) -> String {
+        format!("{}{}", self.base_url(), crate::routes::OPENAPI_PATH)
+    }
+
+    /// Where the API's reference page is served (readable offline):
+    /// `http://127.0.0.1:PORT/docs`.
+    pub fn docs_url(&self) -> String {
+        format!("{}{}", self.base_url(), crate::routes::DOCS_PATH)
+    }
+
     /// The workspace id the URL must carry.
     pub fn workspace(&self) -> WorkspaceId {
         self.state.workspace

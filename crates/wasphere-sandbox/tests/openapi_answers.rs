@@ -175,3 +175,44 @@ async fn answers_from_the_gateway_are_documented() {
     }
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_document_and_its_reference_page_are_served() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let document = client().get(sandbox.openapi_url()).send().await.unwrap();
+    assert_eq!(document.status(), 200);
+    assert!(
+        document.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    assert_eq!(
+        document.text().await.unwrap(),
+        std::fs::read_to_string(committed).unwrap(),
+        "the sandbox serves another document than docs/openapi.json"
+    );
+
+    let page = client().get(sandbox.docs_url()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("<section id=\"sendViewOnce\">"),
+        "{}",
+        &page[..200]
+    );
+    // Readable offline: nothing on the page is fetched from anywhere.
+    for needle in ["<script", "<link", "src=", "url("] {
+        assert!(!page.contains(needle), "the page loads something: {needle}");
+    }
+    // The page's link to the document resolves on the sandbox.
+    assert!(page.contains("href=\"openapi.json\""));
+    sandbox.shutdown().await;
+}

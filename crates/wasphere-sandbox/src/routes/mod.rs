@@ -1,4 +1,5 @@
-//! The HTTP routes: the API's one endpoint, and the sandbox's own `/__sandbox/…` routes.
+//! The HTTP routes: the API's one endpoint, its OpenAPI document and reference page, and the
+//! sandbox's own `/__sandbox/…` routes.
 
 use std::sync::Arc;
 
@@ -13,9 +14,11 @@ use crate::state::AppState;
 pub(crate) mod answers;
 mod body_check;
 mod introspection;
+mod reference;
 mod send;
 mod simulate;
 
+pub(crate) use reference::{DOCS_PATH, OPENAPI_PATH};
 pub(crate) use send::MAX_BODY_BYTES;
 
 /// The send route's path, in axum's syntax.
@@ -24,6 +27,8 @@ const SEND_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/me
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(SEND_PATH, post(send::send).fallback(no_route))
+        .route(OPENAPI_PATH, get(reference::openapi_json))
+        .route(DOCS_PATH, get(reference::reference_page))
         .route(
             "/__sandbox/messages",
             get(introspection::list_messages).delete(introspection::clear_messages),
