@@ -67,7 +67,8 @@ pub enum Fault {
     /// Close the TCP connection without any HTTP answer (no status line). Over HTTP/2
     /// this ends every stream of the connection, as a crashed proxy would.
     DropConnection,
-    /// Answer this status (500, 502, 503, 504) with `{"error": "..."}`.
+    /// Answer this status (500, 502, 503, 504) with `{"error": "..."}`; 501 with the
+    /// contract's `CAPABILITY_NOT_SUPPORTED` body.
     Status(u16),
     /// Refuse with 429, `Retry-After` and the contract's body; nothing is recorded.
     RateLimited {

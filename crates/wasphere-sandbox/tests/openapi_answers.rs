@@ -158,6 +158,7 @@ async fn answers_from_the_gateway_are_documented() {
         (Fault::Status(502), 502),
         (Fault::HtmlError, 502),
         (Fault::Status(504), 504),
+        (Fault::Status(501), 501),
         (
             Fault::RateLimited {
                 retry_after_secs: 3,

@@ -118,6 +118,18 @@ impl Answer {
 
     /// An injected gateway failure.
     pub(crate) fn gateway_status(status: u16) -> Self {
+        if status == 501 {
+            // The contract's 501 has its own shape, which clients read the capability from.
+            return Self::json(
+                501,
+                json!({
+                    "error": "CAPABILITY_NOT_SUPPORTED",
+                    "message": "The session's provider cannot do this (a failure injected by the sandbox)",
+                    "capability": "injected",
+                    "provider": "sandbox"
+                }),
+            );
+        }
         let error = match status {
             500 => "Internal server error",
             502 => "Bad Gateway: the WhatsApp gateway did not answer",
