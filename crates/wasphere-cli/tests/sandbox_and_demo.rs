@@ -113,6 +113,32 @@ fn get(base: &str, path: &str) -> String {
 }
 
 #[test]
+fn sandbox_prints_where_its_api_reference_and_openapi_document_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut guard = ChildGuard(Some(
+        wasphere_child(dir.path())
+            .args(["sandbox", "--addr", "127.0.0.1:0"])
+            .spawn()
+            .unwrap(),
+    ));
+    let stderr_pipe = guard.child().stderr.take().unwrap();
+    let (line, _rest) = first_line_with(stderr_pipe, "docs: ", Duration::from_secs(20));
+    let (docs, document) = line
+        .trim_start_matches("docs: ")
+        .trim_end_matches(')')
+        .split_once(" (the OpenAPI 3.1 document: ")
+        .unwrap();
+    let (base, path) = docs.split_at(docs.rfind('/').unwrap());
+    assert_eq!(path, "/docs");
+    assert!(get(base, path).contains("<h1>WaSphere messages API</h1>"));
+    assert_eq!(document, format!("{base}/openapi.json"));
+    let served: Value = serde_json::from_str(&get(base, "/openapi.json")).unwrap();
+    assert_eq!(served["openapi"], "3.1.0");
+    guard.terminate();
+    guard.wait_for_exit(Duration::from_secs(30));
+}
+
+#[test]
 fn sandbox_with_no_record_counts_but_keeps_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut guard = ChildGuard(Some(

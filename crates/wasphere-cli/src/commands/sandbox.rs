@@ -72,6 +72,11 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
             sessions[0].split(':').next().unwrap_or(DEFAULT_SESSION),
         ));
         out.status(&format!(
+            "docs: {} (the OpenAPI 3.1 document: {})",
+            running.docs_url(),
+            running.openapi_url()
+        ));
+        out.status(&format!(
             "sessions: {}; rate limit: {}; Ctrl-C to stop",
             sessions.join(", "),
             args.rate_limit
