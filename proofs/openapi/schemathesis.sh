@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Proof 2: schemathesis generates requests from docs/openapi.json and sends them to a live
-# `wasphere sandbox`; every answer must be documented and match its schema, valid bodies
-# must be accepted and invalid ones refused. Extra arguments go to `schemathesis run`
+# Proof 2: schemathesis reads the document that a live `wasphere sandbox` serves at
+# /openapi.json (docs/openapi.json, embedded), generates requests from it and sends them to
+# that sandbox: every answer must be documented and match its schema, valid bodies must be
+# accepted and invalid ones refused. Extra arguments go to `schemathesis run`
 # (e.g. --seed 7, --max-examples 500).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,5 +14,5 @@ start_sandbox --rate-limit off
 # schemathesis keeps a cache in the directory it runs in: keep it out of the tree.
 cd "$(dirname "$venv")"
 timeout 900 "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run \
-    "$here/../../docs/openapi.json" --url "$SANDBOX_URL" \
+    "$SANDBOX_URL/openapi.json" --url "$SANDBOX_URL" \
     --seed 20261124 --request-timeout 10 --no-color "$@"
