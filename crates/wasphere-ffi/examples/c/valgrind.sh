@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the C demo under valgrind against the sandbox binary: it must pass, with no
+# Runs the C demo under valgrind against `wasphere sandbox`: it must pass, with no
 # definite leak and no invalid read or write. A Tokio runtime keeps some blocks alive
 # until exit ("still reachable" / "possibly lost"); those are not errors.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$root"
 command -v valgrind >/dev/null || (apt-get update && apt-get install -y valgrind)
 
 cargo build --quiet -p wasphere-ffi --lib
-cargo build --quiet -p wasphere-sandbox --bin wasphere-sandbox
+cargo build --quiet -p wasphere-cli --bin wasphere
 target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 
@@ -30,7 +30,7 @@ cc -std=c99 -g -Wall -Wextra -Werror -pedantic \
     -I crates/wasphere-ffi/include crates/wasphere-ffi/examples/c/wasphere_demo.c \
     -L "$work" -Wl,-rpath,"$work" -lwasphere -o "$work/wasphere_demo"
 
-"$target_dir/debug/wasphere-sandbox" >"$work/sandbox.log" 2>&1 &
+"$target_dir/debug/wasphere" sandbox --addr 127.0.0.1:0 >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 first_line=""
 for _ in $(seq 1 100); do
