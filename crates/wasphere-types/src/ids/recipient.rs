@@ -103,11 +103,16 @@ impl Recipient {
             });
         }
         if value.contains('@') {
-            // A JID has no decoration to strip; report the strict reason.
-            return Self::parse(value.trim()).map(|recipient| LenientRecipient {
-                recipient,
-                changes: vec![Normalization::RemovedWhitespace],
-            });
+            // A JID has no decoration to strip; report the strict reason, about the text given.
+            return Self::parse(value.trim())
+                .map(|recipient| LenientRecipient {
+                    recipient,
+                    changes: vec![Normalization::RemovedWhitespace],
+                })
+                .map_err(|e| InvalidRecipient {
+                    value: value.to_owned(),
+                    reason: e.reason,
+                });
         }
         let mut changes = Vec::new();
         let note = |changes: &mut Vec<Normalization>, change| {
@@ -280,5 +285,14 @@ mod tests {
         assert_eq!(r.recipient.as_str(), "447700900123");
         assert!(r.changes.contains(&Normalization::RemovedCallPrefix));
         assert!(Recipient::parse_lenient("+92 300 CALLME").is_err());
+    }
+
+    /// Found by the `recipient_lenient` fuzz target: a refused JID with blanks around it
+    /// was reported without them, so the error named a text the user never typed.
+    #[test]
+    fn a_refused_padded_jid_is_reported_as_typed() {
+        let err = Recipient::parse_lenient(" 12345678901@id").unwrap_err();
+        assert_eq!(err.value, " 12345678901@id");
+        assert!(err.reason.starts_with("a JID is"), "{err}");
     }
 }
