@@ -236,6 +236,7 @@ fn sandbox_replies_reach_listen_signed() {
     let answer = sandbox.runtime.block_on(async {
         reqwest::Client::new()
             .post(format!("{}/__sandbox/simulate/reply", sandbox.base_url()))
+            .bearer_auth(wasphere_sandbox::DEFAULT_API_KEY)
             .json(&json!({"messageId": message_id, "buttonId": "btn2"}))
             .send()
             .await

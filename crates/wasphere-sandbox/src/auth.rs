@@ -96,6 +96,15 @@ impl KeyTable {
         Ok(entry)
     }
 
+    /// Whether the `Authorization` header carries one of the sandbox's keys, whatever its
+    /// permissions: what the `/__sandbox/…` routes ask of a caller.
+    pub(crate) fn knows(&self, header: Option<&HeaderValue>) -> bool {
+        header
+            .and_then(|h| h.to_str().ok())
+            .and_then(bearer_token)
+            .is_some_and(|token| self.keys.contains_key(token))
+    }
+
     pub(crate) fn reset_windows(&self) {
         for entry in self.keys.values() {
             if let Some(w) = &entry.window {
@@ -160,6 +169,17 @@ mod tests {
             table().authorize(None, "s").map(|_| ()),
             Err(Refusal::Unauthenticated)
         );
+    }
+
+    #[test]
+    fn any_configured_key_may_use_the_sandbox_routes() {
+        let t = table();
+        let known = |h: &str| t.knows(Some(&HeaderValue::from_str(h).unwrap()));
+        assert!(known("Bearer wsk_test_a"));
+        assert!(known("Bearer wsk_test_ro"), "permissions do not matter");
+        assert!(!known("Bearer wsk_test_b"));
+        assert!(!known("wsk_test_a"));
+        assert!(!t.knows(None));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use wasphere_types::{ApiKey, InvalidApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
 use crate::webhook_delivery::StatusDelays;
+use crate::records::DEFAULT_RECORD_LIMIT;
 
 /// The API key a default sandbox accepts, with `messages:send` on every session.
 pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";
@@ -88,6 +89,41 @@ impl std::fmt::Debug for KeyConfig {
     }
 }
 
+/// How long a connection may take to send a request or sit unused, and how many may be
+/// open at once. The defaults suit tests and demos; a sandbox exposed to a network keeps
+/// them, so slow or idle connections cannot exhaust its file descriptors.
+///
+/// ```
+/// use std::time::Duration;
+/// use wasphere_sandbox::{ConnectionLimits, Sandbox};
+/// let builder = Sandbox::builder().connection_limits(ConnectionLimits {
+///     request_timeout: Duration::from_secs(5),
+///     ..ConnectionLimits::default()
+/// });
+/// # let _ = builder;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request must arrive whole (head and body) within this time of its first byte;
+    /// a connection that is slower is closed (a late body gets 408). Default 30 s.
+    pub request_timeout: Duration,
+    /// A connection with no request in progress is closed after this long. Default 60 s.
+    pub idle_timeout: Duration,
+    /// At most this many connections are served at once; more wait to be accepted until
+    /// one closes. Default 1024.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            request_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
+}
+
 /// Configures and starts a sandbox. Every setting has a default.
 #[derive(Debug)]
 pub struct SandboxBuilder {
@@ -101,7 +137,8 @@ pub struct SandboxBuilder {
     pub(crate) webhook_retry_delays: Vec<Duration>,
     pub(crate) status_delays: Option<StatusDelays>,
     pub(crate) faults: Vec<FaultRule>,
-    pub(crate) record_messages: bool,
+    pub(crate) record_limit: usize,
+    pub(crate) limits: ConnectionLimits,
 }
 
 impl Default for SandboxBuilder {
@@ -120,7 +157,8 @@ impl Default for SandboxBuilder {
             ],
             status_delays: None,
             faults: Vec::new(),
-            record_messages: true,
+            record_limit: DEFAULT_RECORD_LIMIT,
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -202,10 +240,25 @@ impl SandboxBuilder {
         self
     }
 
-    /// Whether to keep accepted messages for [`RunningSandbox::messages`](crate::RunningSandbox::messages) (default true;
-    /// long benchmarks may turn it off to keep memory flat).
-    pub fn record_messages(mut self, on: bool) -> Self {
-        self.record_messages = on;
+    /// Whether to keep accepted messages for [`RunningSandbox::messages`](crate::RunningSandbox::messages):
+    /// `true` keeps the last [`DEFAULT_RECORD_LIMIT`] (the default), `false` none (see
+    /// [`SandboxBuilder::record_limit`]).
+    pub fn record_messages(self, on: bool) -> Self {
+        self.record_limit(if on { DEFAULT_RECORD_LIMIT } else { 0 })
+    }
+
+    /// Keeps the last `messages` accepted messages and webhook delivery attempts (default
+    /// [`DEFAULT_RECORD_LIMIT`]; 0 keeps none), with at most
+    /// [`MAX_RECORD_BYTES`](crate::MAX_RECORD_BYTES) of bodies: memory stays flat however
+    /// long the sandbox runs. Counters ([`RunningSandbox::status_counts`](crate::RunningSandbox::status_counts)) count everything.
+    pub fn record_limit(mut self, messages: usize) -> Self {
+        self.record_limit = messages;
+        self
+    }
+
+    /// Timeouts and the connection cap (see [`ConnectionLimits`]).
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -242,8 +295,19 @@ impl SandboxBuilder {
         self.rate_limit
             .check()
             .map_err(|e| invalid(e.to_string()))?;
+        let ConnectionLimits {
+            request_timeout,
+            idle_timeout,
+            max_connections,
+        } = self.limits;
+        if request_timeout.is_zero() || idle_timeout.is_zero() || max_connections == 0 {
+            return Err(invalid(format!(
+                "connection limits must be above zero: {:?}",
+                self.limits
+            )));
+        }
         for rule in &self.faults {
-            rule.check().map_err(invalid)?;
+            rule.check().map_err(|e| invalid(e.to_string()))?;
         }
         Ok(self)
     }
@@ -277,6 +341,10 @@ mod tests {
             Sandbox::builder().api_key(KeyConfig::new("sk_live_x")),
             Sandbox::builder().webhook("ftp://x", WebhookSecret::new("s")),
             Sandbox::builder().fault(FaultRule::next(1, crate::faults::Fault::Status(200))),
+            Sandbox::builder().connection_limits(ConnectionLimits {
+                max_connections: 0,
+                ..ConnectionLimits::default()
+            }),
             Sandbox::builder().rate_limit(RateLimit::Window {
                 max: 0,
                 window: Duration::from_secs(1),

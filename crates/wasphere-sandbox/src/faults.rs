@@ -37,22 +37,59 @@ impl FaultRule {
         }
     }
 
-    /// Checks the rule's numbers.
-    pub fn check(&self) -> Result<(), String> {
-        if let Fault::Status(code) = self.fault
-            && !(400..=599).contains(&code)
-        {
-            return Err(format!(
-                "fault status {code} is not an error status (use 500, 502, 503 or 504)"
-            ));
-        }
-        if let Trigger::Probability { p, .. } = self.trigger
-            && !(0.0..=1.0).contains(&p)
-        {
-            return Err(format!("fault probability {p} is not between 0 and 1"));
-        }
-        Ok(())
+    /// Checks the rule's numbers against the sandbox's bounds (see [`InvalidFaultRule`]).
+    /// Rules read from JSON (`POST /__sandbox/faults`) are checked as they are read, so
+    /// one that breaks a bound never exists; rules built in Rust are checked when they
+    /// are added.
+    pub fn check(&self) -> Result<(), InvalidFaultRule> {
+        self.fault.check()?;
+        self.trigger.check()
     }
+}
+
+/// The largest [`Fault::Delay`]: longer than any client timeout worth testing.
+pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(10 * 60);
+/// The largest [`Fault::OversizedBody`]: 64 MiB, far above any client's answer cap. The
+/// body is streamed from a fixed buffer, never allocated at this size.
+pub const MAX_OVERSIZED_BODY: usize = 64 * 1024 * 1024;
+/// The largest `Retry-After` of [`Fault::RateLimited`]: a day.
+pub const MAX_FAULT_RETRY_AFTER_SECS: u64 = 24 * 60 * 60;
+/// The largest count of [`Trigger::Next`].
+pub const MAX_FAULT_COUNT: u32 = 1_000_000;
+
+/// A fault rule the sandbox refuses: a number beyond its bound, or a status that is not
+/// an error. `POST /__sandbox/faults` answers 400 with this message.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidFaultRule {
+    /// `status` is not a 4xx or 5xx status.
+    #[error("fault status {0} is not an error status (use 500, 502, 503 or 504)")]
+    NotAnErrorStatus(u16),
+    /// A number is larger than the sandbox allows.
+    #[error("{field} is {value}; at most {max} is allowed")]
+    TooLarge {
+        /// The field, as written in JSON (`fault.ms`, `trigger.next`, …).
+        field: &'static str,
+        /// The value given.
+        value: u128,
+        /// The bound.
+        max: u128,
+    },
+    /// The probability is not a number between 0 and 1.
+    #[error("trigger.probability.p is {0}; it must be between 0 and 1")]
+    Probability(f64),
+}
+
+fn at_most(
+    field: &'static str,
+    value: impl Into<u128>,
+    max: impl Into<u128>,
+) -> Result<(), InvalidFaultRule> {
+    let (value, max) = (value.into(), max.into());
+    if value > max {
+        return Err(InvalidFaultRule::TooLarge { field, value, max });
+    }
+    Ok(())
 }
 
 /// What goes wrong with the answer to a send. Every fault except [`Fault::RateLimited`]
@@ -87,6 +124,25 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Checks the fault's numbers against the sandbox's bounds.
+    pub fn check(&self) -> Result<(), InvalidFaultRule> {
+        match *self {
+            Fault::Status(code) if !(400..=599).contains(&code) => {
+                Err(InvalidFaultRule::NotAnErrorStatus(code))
+            }
+            Fault::Delay(d) => at_most("fault.ms", d.as_millis(), MAX_FAULT_DELAY.as_millis()),
+            Fault::RateLimited { retry_after_secs } => at_most(
+                "fault.retryAfterSecs",
+                retry_after_secs,
+                MAX_FAULT_RETRY_AFTER_SECS,
+            ),
+            Fault::OversizedBody { bytes } => {
+                at_most("fault.bytes", bytes as u128, MAX_OVERSIZED_BODY as u128)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A short name, kept in [`crate::RecordedMessage::fault`].
     pub fn name(&self) -> String {
         match self {
@@ -136,9 +192,9 @@ impl From<Fault> for FaultWire {
 }
 
 impl TryFrom<FaultWire> for Fault {
-    type Error = String;
-    fn try_from(w: FaultWire) -> Result<Self, String> {
-        Ok(match w {
+    type Error = InvalidFaultRule;
+    fn try_from(w: FaultWire) -> Result<Self, InvalidFaultRule> {
+        let fault = match w {
             FaultWire::Delay { ms } => Fault::Delay(Duration::from_millis(ms)),
             FaultWire::DropConnection => Fault::DropConnection,
             FaultWire::Status { status } => Fault::Status(status),
@@ -146,13 +202,15 @@ impl TryFrom<FaultWire> for Fault {
             FaultWire::MalformedJson => Fault::MalformedJson,
             FaultWire::HtmlError => Fault::HtmlError,
             FaultWire::OversizedBody { bytes } => Fault::OversizedBody { bytes },
-        })
+        };
+        fault.check()?;
+        Ok(fault)
     }
 }
 
 /// Which requests a fault hits. JSON: `{"next": 3}` or `{"probability": {"p": 0.2, "seed": 42}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(into = "TriggerWire", try_from = "TriggerWire")]
 pub enum Trigger {
     /// The next `n` requests, then the rule is spent.
     Next(u32),
@@ -164,6 +222,48 @@ pub enum Trigger {
         /// The generator's seed.
         seed: u64,
     },
+}
+
+impl Trigger {
+    /// Checks the trigger's numbers against the sandbox's bounds.
+    pub fn check(&self) -> Result<(), InvalidFaultRule> {
+        match *self {
+            Trigger::Next(n) => at_most("trigger.next", n, MAX_FAULT_COUNT),
+            Trigger::Probability { p, .. } if !(0.0..=1.0).contains(&p) => {
+                Err(InvalidFaultRule::Probability(p))
+            }
+            Trigger::Probability { .. } => Ok(()),
+        }
+    }
+}
+
+/// The JSON form of [`Trigger`], checked as it is read.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+enum TriggerWire {
+    Next(u32),
+    Probability { p: f64, seed: u64 },
+}
+
+impl From<Trigger> for TriggerWire {
+    fn from(t: Trigger) -> Self {
+        match t {
+            Trigger::Next(n) => TriggerWire::Next(n),
+            Trigger::Probability { p, seed } => TriggerWire::Probability { p, seed },
+        }
+    }
+}
+
+impl TryFrom<TriggerWire> for Trigger {
+    type Error = InvalidFaultRule;
+    fn try_from(w: TriggerWire) -> Result<Self, InvalidFaultRule> {
+        let trigger = match w {
+            TriggerWire::Next(n) => Trigger::Next(n),
+            TriggerWire::Probability { p, seed } => Trigger::Probability { p, seed },
+        };
+        trigger.check()?;
+        Ok(trigger)
+    }
 }
 
 /// A rule in force, with its remaining count or its generator.
@@ -307,5 +407,61 @@ mod tests {
         );
         let bad = FaultRule::next(1, Fault::Status(200));
         assert!(bad.check().is_err());
+    }
+
+    /// Issue 12, item 1: `{"kind":"oversizedBody","bytes":1000000000000}` aborted the
+    /// process with a failed allocation. Every number a request can set is bounded as it
+    /// is read, naming the field and the bound.
+    #[test]
+    fn every_number_of_a_rule_is_bounded_as_it_is_read() {
+        for (json, field) in [
+            (
+                r#"{"fault":{"kind":"oversizedBody","bytes":1000000000000},"trigger":{"next":1}}"#,
+                "fault.bytes",
+            ),
+            (
+                r#"{"fault":{"kind":"delay","ms":18446744073709551615},"trigger":{"next":1}}"#,
+                "fault.ms",
+            ),
+            (
+                r#"{"fault":{"kind":"rateLimited","retryAfterSecs":99999999},"trigger":{"next":1}}"#,
+                "fault.retryAfterSecs",
+            ),
+            (
+                r#"{"fault":{"kind":"status","status":503},"trigger":{"next":4294967295}}"#,
+                "trigger.next",
+            ),
+        ] {
+            let err = serde_json::from_str::<FaultRule>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(field) && err.contains("at most"),
+                "{json}: {err}"
+            );
+        }
+        for json in [
+            r#"{"fault":{"kind":"status","status":200},"trigger":{"next":1}}"#,
+            r#"{"fault":{"kind":"status","status":503},"trigger":{"probability":{"p":1.5,"seed":1}}}"#,
+        ] {
+            assert!(serde_json::from_str::<FaultRule>(json).is_err(), "{json}");
+        }
+        // At the bounds, accepted.
+        let at_bounds = FaultRule::next(
+            MAX_FAULT_COUNT,
+            Fault::OversizedBody {
+                bytes: MAX_OVERSIZED_BODY,
+            },
+        );
+        let json = serde_json::to_string(&at_bounds).unwrap();
+        assert_eq!(serde_json::from_str::<FaultRule>(&json).unwrap(), at_bounds);
+        assert_eq!(
+            FaultRule::next(1, Fault::Delay(MAX_FAULT_DELAY + Duration::from_millis(1))).check(),
+            Err(InvalidFaultRule::TooLarge {
+                field: "fault.ms",
+                value: MAX_FAULT_DELAY.as_millis() + 1,
+                max: MAX_FAULT_DELAY.as_millis(),
+            })
+        );
     }
 }

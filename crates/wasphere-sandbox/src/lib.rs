@@ -50,15 +50,28 @@
 //!   a missing, malformed or unknown key; 403 for a key without `messages:send` or bound to
 //!   another session), the rate limit (429), the session id's format (400), the workspace
 //!   and session (404 `Session not found`), the type slug (404 `Cannot POST …`), the body
-//!   (413 over 16 MiB; 400 when the JSON is malformed, with one sentence, or when it breaks
-//!   a rule the server enforces, with one sentence per rule — this toolkit's client-side
-//!   rules never cause a 400 here), whether the session is connected (500), then 201.
+//!   (only an `application/json` body is read, as the server's JSON parser does: any other
+//!   is validated as `{}`; 413 over 10 MiB; 400 when the JSON is malformed, with one
+//!   sentence, or when it breaks a rule the server enforces, with one sentence per rule —
+//!   this toolkit's client-side rules never cause a 400 here), whether the session is
+//!   connected (500), then 201.
 //! - `GET /openapi.json` and `GET /docs` — the API's OpenAPI 3.1 document (the
 //!   repository's `docs/openapi.json`, embedded) and a reference page rendered from it
 //!   that needs no network; see [`RunningSandbox::openapi_url`].
 //! - `GET`/`DELETE /__sandbox/messages`, `GET /__sandbox/stats`, `GET /__sandbox/webhooks`,
 //!   `POST`/`DELETE /__sandbox/faults`, `POST /__sandbox/simulate/reply`: the same data and
-//!   controls as [`RunningSandbox`], over HTTP.
+//!   controls as [`RunningSandbox`], over HTTP. They need the sandbox's API key
+//!   (`Authorization: Bearer wsk_test_sandbox` by default; any key given to
+//!   [`SandboxBuilder::api_key`] works), so whoever can reach the port cannot read the
+//!   record or inject faults without it. The lists are paged: `?after=SEQ&limit=N`.
+//!
+//! # Limits
+//!
+//! Whatever it is sent, the sandbox's memory stays bounded: it keeps the last
+//! [`DEFAULT_RECORD_LIMIT`] messages and webhook deliveries
+//! ([`SandboxBuilder::record_limit`]), every number a fault rule can set has a bound
+//! ([`InvalidFaultRule`]), and connections that send nothing, or a request head too
+//! slowly, are closed ([`SandboxBuilder::connection_limits`]).
 //!
 //! # Rate limit
 //!
@@ -90,10 +103,13 @@
 
 mod auth;
 mod builder;
+mod connection_watch;
 mod faults;
+mod padded_body;
 mod rate_limit;
 mod recipient_jid;
 mod records;
+mod ring;
 mod routes;
 mod running;
 mod server;
@@ -101,13 +117,16 @@ mod state;
 mod webhook_delivery;
 
 pub use builder::{
-    DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox, SandboxBuilder,
-    default_workspace,
+    ConnectionLimits, DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox,
+    SandboxBuilder, default_workspace,
 };
-pub use faults::{Fault, FaultRule, Trigger};
-pub use records::{DeliveryRecord, RecordedMessage};
+pub use faults::{
+    Fault, FaultRule, InvalidFaultRule, MAX_FAULT_COUNT, MAX_FAULT_DELAY,
+    MAX_FAULT_RETRY_AFTER_SECS, MAX_OVERSIZED_BODY, Trigger,
+};
+pub use records::{DEFAULT_RECORD_LIMIT, DeliveryRecord, MAX_RECORD_BYTES, RecordedMessage};
 pub use running::RunningSandbox;
+/// The largest request body the send route reads (10 MiB, as the server); larger ones get 413.
+pub use wasphere_types::MAX_BODY_BYTES;
 /// "N requests per window", shared with the rest of the toolkit.
 pub use wasphere_types::RateLimit;
-/// The largest request body the send route reads; larger ones get 413.
-pub const MAX_BODY_BYTES: usize = routes::MAX_BODY_BYTES;

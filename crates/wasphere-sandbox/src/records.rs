@@ -1,12 +1,14 @@
 //! What the sandbox remembers for tests: accepted messages, answers by status, deliveries.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasphere_types::MessageType;
+
+use crate::ring::Ring;
 
 /// A message the sandbox accepted, as `GET /__sandbox/messages` lists it (camelCase).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,26 +57,89 @@ pub struct DeliveryRecord {
     pub at: SystemTime,
 }
 
-/// The shared, thread-safe memory of a running sandbox.
+/// How many accepted messages (and webhook delivery attempts) a sandbox keeps by default.
+pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+
+/// However many messages are kept, their bodies take at most this much memory together
+/// (the oldest are forgotten first): 10,000 bodies of the largest size would not fit.
+pub const MAX_RECORD_BYTES: usize = 32 * 1024 * 1024;
+
+/// An accepted message as kept: the body as the bytes that came, which take a fraction of
+/// the memory of a parsed `serde_json::Value`. Read back as a [`RecordedMessage`].
+#[derive(Debug)]
+pub(crate) struct StoredMessage {
+    pub(crate) message_type: MessageType,
+    pub(crate) session: String,
+    pub(crate) key_prefix: String,
+    pub(crate) body: Box<[u8]>,
+    pub(crate) message_id: String,
+    pub(crate) received_at: SystemTime,
+    pub(crate) fault: Option<String>,
+}
+
+impl StoredMessage {
+    fn recorded(&self) -> RecordedMessage {
+        RecordedMessage {
+            message_type: self.message_type,
+            session: self.session.clone(),
+            key_prefix: self.key_prefix.clone(),
+            // Only bodies that parsed were accepted, so this never falls back.
+            body: serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null),
+            message_id: self.message_id.clone(),
+            received_at: self.received_at,
+            fault: self.fault.clone(),
+        }
+    }
+}
+
+/// The shared, thread-safe memory of a running sandbox: the last
+/// [`DEFAULT_RECORD_LIMIT`] (or the configured number of) accepted messages and webhook
+/// delivery attempts, and counters that never grow in size.
 #[derive(Debug)]
 pub(crate) struct Records {
-    pub(crate) record_messages: bool,
-    messages: Mutex<Vec<RecordedMessage>>,
-    deliveries: Mutex<Vec<DeliveryRecord>>,
+    limit: usize,
+    messages: Mutex<Ring<StoredMessage>>,
+    deliveries: Mutex<Ring<DeliveryRecord>>,
     requests_seen: AtomicU64,
+    open_connections: AtomicUsize,
     // Indexed by status code: a lock-free counter per status keeps the hot path cheap.
     statuses: Box<[AtomicU64]>,
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Records {
-    pub(crate) fn new(record_messages: bool) -> Self {
+    /// Keeps the last `limit` messages and deliveries (none when 0).
+    pub(crate) fn new(limit: usize) -> Self {
         Records {
-            record_messages,
-            messages: Mutex::new(Vec::new()),
-            deliveries: Mutex::new(Vec::new()),
+            limit,
+            messages: Mutex::new(Ring::new(limit, MAX_RECORD_BYTES)),
+            deliveries: Mutex::new(Ring::new(limit, usize::MAX)),
             requests_seen: AtomicU64::new(0),
+            open_connections: AtomicUsize::new(0),
             statuses: (0..600).map(|_| AtomicU64::new(0)).collect(),
         }
+    }
+
+    /// How many messages are kept at most.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
+    }
+
+    pub(crate) fn keeps_messages(&self) -> bool {
+        self.limit > 0
+    }
+
+    /// Counts a connection as open until the returned guard is dropped.
+    pub(crate) fn connection_opened(self: &Arc<Self>) -> OpenConnection {
+        self.open_connections.fetch_add(1, Ordering::Relaxed);
+        OpenConnection(Arc::clone(self))
+    }
+
+    pub(crate) fn open_connections(&self) -> usize {
+        self.open_connections.load(Ordering::Relaxed)
     }
 
     pub(crate) fn request_seen(&self) {
@@ -87,48 +152,53 @@ impl Records {
         }
     }
 
-    pub(crate) fn push_message(&self, message: RecordedMessage) {
-        if self.record_messages {
-            self.messages
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(message);
-        }
+    pub(crate) fn push_message(&self, message: StoredMessage) {
+        let weight = message.body.len();
+        lock(&self.messages).push(message, weight);
     }
 
     pub(crate) fn push_delivery(&self, delivery: DeliveryRecord) {
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(delivery);
+        lock(&self.deliveries).push(delivery, 1);
     }
 
     pub(crate) fn messages(&self) -> Vec<RecordedMessage> {
-        self.messages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        lock(&self.messages)
+            .iter()
+            .map(StoredMessage::recorded)
+            .collect()
+    }
+
+    /// Up to `limit` messages after sequence number `after`, with their numbers.
+    pub(crate) fn messages_page(&self, after: u64, limit: usize) -> Vec<(u64, RecordedMessage)> {
+        lock(&self.messages)
+            .page(after, limit)
+            .map(|(seq, m)| (seq, m.recorded()))
+            .collect()
     }
 
     pub(crate) fn message_count(&self) -> usize {
-        self.messages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        lock(&self.messages).len()
+    }
+
+    /// How many messages were accepted (since the last clear), kept or not.
+    pub(crate) fn messages_accepted(&self) -> u64 {
+        lock(&self.messages).pushed()
     }
 
     pub(crate) fn delivery_count(&self) -> usize {
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        lock(&self.deliveries).len()
     }
 
     pub(crate) fn deliveries(&self) -> Vec<DeliveryRecord> {
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        lock(&self.deliveries).iter().cloned().collect()
+    }
+
+    /// Up to `limit` delivery attempts after sequence number `after`, with their numbers.
+    pub(crate) fn deliveries_page(&self, after: u64, limit: usize) -> Vec<(u64, DeliveryRecord)> {
+        lock(&self.deliveries)
+            .page(after, limit)
+            .map(|(seq, d)| (seq, d.clone()))
+            .collect()
     }
 
     pub(crate) fn requests_seen(&self) -> u64 {
@@ -148,18 +218,22 @@ impl Records {
     }
 
     pub(crate) fn clear(&self) {
-        self.messages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        lock(&self.messages).clear();
+        lock(&self.deliveries).clear();
         self.requests_seen.store(0, Ordering::Relaxed);
         for n in self.statuses.iter() {
             n.store(0, Ordering::Relaxed);
         }
+    }
+}
+
+/// A connection counted in [`Records::open_connections`] while it lives.
+#[derive(Debug)]
+pub(crate) struct OpenConnection(Arc<Records>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.open_connections.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -216,9 +290,48 @@ mod tests {
         assert_eq!(back, m);
     }
 
+    fn stored(n: usize, body: &str) -> StoredMessage {
+        StoredMessage {
+            message_type: MessageType::Text,
+            session: "my-session".into(),
+            key_prefix: "wsk_test_".into(),
+            body: body.as_bytes().into(),
+            message_id: format!("{n:020}"),
+            received_at: SystemTime::UNIX_EPOCH,
+            fault: None,
+        }
+    }
+
+    /// Issue 12, item 2: the record grew without end. It keeps the last N messages.
+    #[test]
+    fn keeps_the_last_n_messages() {
+        let r = Records::new(3);
+        for n in 0..10 {
+            r.push_message(stored(n, r#"{"to":"1","text":"hi"}"#));
+        }
+        let kept: Vec<String> = r.messages().into_iter().map(|m| m.message_id).collect();
+        assert_eq!(
+            kept,
+            [
+                format!("{:020}", 7),
+                format!("{:020}", 8),
+                format!("{:020}", 9)
+            ]
+        );
+        assert_eq!(r.messages_accepted(), 10);
+        let page = r.messages_page(8, 10);
+        assert_eq!(page.len(), 2);
+        assert_eq!(page[0].0, 9);
+        assert_eq!(page[0].1.body["text"], "hi");
+        let none = Records::new(0);
+        none.push_message(stored(1, "{}"));
+        assert!(none.messages().is_empty());
+        assert_eq!(none.messages_accepted(), 1);
+    }
+
     #[test]
     fn counts_by_status() {
-        let r = Records::new(false);
+        let r = Records::new(0);
         r.answered(201);
         r.answered(201);
         r.answered(429);

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use tokio::net::TcpListener;
@@ -13,7 +13,10 @@ use wasphere_types::WorkspaceId;
 use crate::auth::KeyTable;
 use crate::builder::SandboxBuilder;
 use crate::faults::{FaultPlan, FaultRule};
-use crate::records::{DeliveryRecord, RecordedMessage, Records};
+use crate::records::{
+    DEFAULT_RECORD_LIMIT, DeliveryRecord, MAX_RECORD_BYTES, RecordedMessage, Records,
+};
+use crate::ring::Ring;
 use crate::state::AppState;
 use crate::webhook_delivery::{Subscriber, spawn_dispatcher};
 
@@ -44,7 +47,7 @@ impl RunningSandbox {
         let listener = TcpListener::bind(builder.addr).await?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let records = Arc::new(Records::new(builder.record_messages));
+        let records = Arc::new(Records::new(builder.record_limit));
         let outbox = builder.webhook.map(|(url, secret)| {
             spawn_dispatcher(
                 Subscriber {
@@ -62,16 +65,23 @@ impl RunningSandbox {
         }
         let state = Arc::new(AppState {
             workspace: builder.workspace,
+            limits: builder.limits,
             sessions: builder.sessions.into_iter().collect::<HashMap<_, _>>(),
             keys: KeyTable::new(&builder.keys, builder.rate_limit),
             faults,
             records,
             outbox,
             statuses: builder.status_delays,
-            interactive: Mutex::new(HashMap::new()),
+            interactive: Mutex::new(Ring::new(DEFAULT_RECORD_LIMIT, MAX_RECORD_BYTES)),
         });
         let router = crate::routes::router(Arc::clone(&state));
-        let server = tokio::spawn(crate::server::serve(listener, router, shutdown_rx));
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            router,
+            builder.limits,
+            Arc::clone(&state.records),
+            shutdown_rx,
+        ));
         tracing::info!(%addr, "wasphere sandbox listening");
         Ok(RunningSandbox {
             addr,
@@ -86,9 +96,18 @@ impl RunningSandbox {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, the base URL for a client.
+    /// `http://127.0.0.1:PORT`, the base URL for a client on this machine. For a sandbox
+    /// listening on every interface (`0.0.0.0` or `[::]`), the loopback address of the
+    /// same family: a client cannot connect to `0.0.0.0`, and refuses plain http to any
+    /// address that is not loopback.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", loopback_if_unspecified(self.addr))
+    }
+
+    /// Whether the sandbox listens on an address other machines may reach (anything but
+    /// loopback): its API key is then all that protects it.
+    pub fn is_reachable_from_network(&self) -> bool {
+        !self.addr.ip().is_loopback()
     }
 
     /// Where the API's OpenAPI 3.1 document is served: `http://127.0.0.1:PORT/openapi.json`.
@@ -107,9 +126,16 @@ impl RunningSandbox {
         self.state.workspace
     }
 
-    /// The accepted messages, in order (empty when recording is off).
+    /// The accepted messages still kept, oldest first: the last
+    /// [`SandboxBuilder::record_limit`] of them (empty when recording is off).
     pub fn messages(&self) -> Vec<RecordedMessage> {
         self.state.records.messages()
+    }
+
+    /// How many connections are open now (each is closed when idle or slow for longer than
+    /// its [`ConnectionLimits`](crate::ConnectionLimits) allow).
+    pub fn open_connections(&self) -> usize {
+        self.state.records.open_connections()
     }
 
     /// Every request that reached the send route, including refused and faulted ones.
@@ -163,9 +189,44 @@ impl RunningSandbox {
     }
 }
 
+/// `0.0.0.0:P` → `127.0.0.1:P`, `[::]:P` → `[::1]:P`; other addresses unchanged.
+fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
 impl Drop for RunningSandbox {
     fn drop(&mut self) {
         // Without this, a sandbox dropped in a test would keep its port until the runtime ends.
         let _ = self.shutdown.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unspecified_addresses_are_reached_through_loopback() {
+        let addr = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert_eq!(
+            loopback_if_unspecified(addr("0.0.0.0:8080")),
+            addr("127.0.0.1:8080")
+        );
+        assert_eq!(
+            loopback_if_unspecified(addr("[::]:8080")),
+            addr("[::1]:8080")
+        );
+        assert_eq!(
+            loopback_if_unspecified(addr("10.0.0.5:1")),
+            addr("10.0.0.5:1")
+        );
     }
 }

@@ -6,12 +6,15 @@ use std::sync::{Arc, Mutex};
 use wasphere_types::{Message, WorkspaceId};
 
 use crate::auth::KeyTable;
+use crate::builder::ConnectionLimits;
 use crate::faults::FaultPlan;
 use crate::records::Records;
+use crate::ring::Ring;
 use crate::webhook_delivery::{Outbox, StatusDelays};
 
 /// An accepted interactive message (buttons, list, poll), kept so a simulated reply can
-/// name what was tapped. Kept even when recording is off: they are few and small.
+/// name what was tapped. Kept even when recording is off, but only the last
+/// [`crate::records::DEFAULT_RECORD_LIMIT`] of them.
 #[derive(Debug, Clone)]
 pub(crate) struct SentInteractive {
     pub(crate) session: String,
@@ -22,6 +25,7 @@ pub(crate) struct SentInteractive {
 #[derive(Debug)]
 pub(crate) struct AppState {
     pub(crate) workspace: WorkspaceId,
+    pub(crate) limits: ConnectionLimits,
     /// Session name → connected.
     pub(crate) sessions: HashMap<String, bool>,
     pub(crate) keys: KeyTable,
@@ -30,7 +34,8 @@ pub(crate) struct AppState {
     pub(crate) outbox: Option<Outbox>,
     /// When sent messages are reported delivered and read, if at all.
     pub(crate) statuses: Option<StatusDelays>,
-    pub(crate) interactive: Mutex<HashMap<String, SentInteractive>>,
+    /// `(message id, message)`, newest last.
+    pub(crate) interactive: Mutex<Ring<(String, SentInteractive)>>,
 }
 
 impl AppState {

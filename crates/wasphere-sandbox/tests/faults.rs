@@ -34,6 +34,7 @@ async fn delay_records_then_answers_late() {
     let err = impatient
         .post(send_url(&sandbox, DEFAULT_SESSION, "text"))
         .bearer_auth(DEFAULT_API_KEY)
+        .header("content-type", "application/json")
         .body(TEXT)
         .send()
         .await
@@ -88,6 +89,7 @@ async fn drop_connection_closes_the_socket_without_any_answer() {
     let err = client()
         .post(send_url(&sandbox, DEFAULT_SESSION, "text"))
         .bearer_auth(DEFAULT_API_KEY)
+        .header("content-type", "application/json")
         .body(TEXT)
         .send()
         .await
@@ -238,7 +240,13 @@ async fn faults_can_be_injected_and_cleared_over_http() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let faults = format!("{}/__sandbox/faults", sandbox.base_url());
     let rule = json!({"fault": {"kind": "status", "status": 503}, "trigger": {"next": 1}});
-    let response = client().post(&faults).json(&rule).send().await.unwrap();
+    let response = client()
+        .post(&faults)
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.json::<serde_json::Value>().await.unwrap(), rule);
     assert_eq!(send(&sandbox, "text", TEXT).await.status(), 503);
@@ -249,7 +257,13 @@ async fn faults_can_be_injected_and_cleared_over_http() {
         json!({"fault": {"kind": "htmlError"}, "trigger": {"probability": {"p": 2.0, "seed": 1}}}),
         json!({"fault": {"kind": "htmlError"}}),
     ] {
-        let response = client().post(&faults).json(&bad).send().await.unwrap();
+        let response = client()
+            .post(&faults)
+            .bearer_auth(DEFAULT_API_KEY)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         let (status, body) = status_json(response).await;
         assert_eq!(status, 400, "{bad}");
         assert!(body["error"].is_string());
@@ -257,9 +271,79 @@ async fn faults_can_be_injected_and_cleared_over_http() {
 
     let always =
         json!({"fault": {"kind": "htmlError"}, "trigger": {"probability": {"p": 1.0, "seed": 1}}});
-    client().post(&faults).json(&always).send().await.unwrap();
+    client()
+        .post(&faults)
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(&always)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(send(&sandbox, "text", TEXT).await.status(), 502);
-    let response = client().delete(&faults).send().await.unwrap();
+    let response = client()
+        .delete(&faults)
+        .bearer_auth(DEFAULT_API_KEY)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 204);
     assert_eq!(send(&sandbox, "text", TEXT).await.status(), 201);
+}
+
+/// Issue 12, item 1: `{"kind":"oversizedBody","bytes":1000000000000}` and one send aborted
+/// the process ("memory allocation of 1000000000000 bytes failed").
+#[tokio::test]
+async fn a_fault_beyond_its_bounds_is_refused_and_the_sandbox_lives_on() {
+    let sandbox = Sandbox::builder()
+        .rate_limit(RateLimit::Off)
+        .start()
+        .await
+        .unwrap();
+    let faults = format!("{}/__sandbox/faults", sandbox.base_url());
+    for (rule, field) in [
+        (
+            json!({"fault": {"kind": "oversizedBody", "bytes": 1_000_000_000_000_u64}, "trigger": {"next": 1}}),
+            "fault.bytes",
+        ),
+        (
+            json!({"fault": {"kind": "delay", "ms": 1_000_000_000_u64}, "trigger": {"next": 1}}),
+            "fault.ms",
+        ),
+        (
+            json!({"fault": {"kind": "dropConnection"}, "trigger": {"next": 4_000_000_000_u64}}),
+            "trigger.next",
+        ),
+    ] {
+        let response = client()
+            .post(&faults)
+            .bearer_auth(DEFAULT_API_KEY)
+            .json(&rule)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_json(response).await;
+        assert_eq!(status, 400, "{rule}");
+        let error = body["error"].as_str().unwrap();
+        assert!(
+            error.contains(field) && error.contains("at most"),
+            "{error}"
+        );
+    }
+    assert_eq!(send(&sandbox, "text", TEXT).await.status(), 201);
+
+    // The largest allowed oversized answer is streamed, not allocated: it arrives whole.
+    let at_bound = json!({"fault": {"kind": "oversizedBody", "bytes": wasphere_sandbox::MAX_OVERSIZED_BODY}, "trigger": {"next": 1}});
+    let response = client()
+        .post(&faults)
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(&at_bound)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let answer = send(&sandbox, "text", TEXT).await;
+    assert_eq!(answer.status(), 201);
+    assert_eq!(
+        answer.bytes().await.unwrap().len(),
+        wasphere_sandbox::MAX_OVERSIZED_BODY
+    );
 }

@@ -428,6 +428,7 @@ async fn counters_see_every_request_of_the_send_route() {
     // Not the send route: not counted.
     client()
         .get(format!("{}/__sandbox/stats", sandbox.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
         .send()
         .await
         .unwrap();
@@ -450,6 +451,7 @@ async fn answers_over_http2_too() {
     let response = h2
         .post(send_url(&sandbox, DEFAULT_SESSION, "text"))
         .bearer_auth(DEFAULT_API_KEY)
+        .header("content-type", "application/json")
         .body(TEXT)
         .send()
         .await

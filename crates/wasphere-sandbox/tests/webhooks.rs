@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use common::{client, send, status_json};
 use serde_json::{Value, json};
-use wasphere_sandbox::{RateLimit, RunningSandbox, Sandbox};
+use wasphere_sandbox::{DEFAULT_API_KEY, RateLimit, RunningSandbox, Sandbox};
 use wasphere_types::webhook::{EventKind, Selection, WebhookEvent, WebhookSecret, verify};
 use wasphere_types::{MessageType, documented_example};
 
@@ -137,6 +137,7 @@ async fn send_example(sandbox: &RunningSandbox, t: MessageType) -> String {
 async fn simulate(sandbox: &RunningSandbox, body: Value) -> (u16, Value) {
     let response = client()
         .post(format!("{}/__sandbox/simulate/reply", sandbox.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
         .json(&body)
         .send()
         .await

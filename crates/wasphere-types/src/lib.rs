@@ -40,6 +40,7 @@
 // Unit tests unwrap on purpose: a panic is how a test reports the unexpected.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod body_limit;
 mod checker;
 mod documented_examples;
 mod emoji;
@@ -61,6 +62,7 @@ mod violation_list;
 pub mod webhook;
 mod wire;
 
+pub use body_limit::MAX_BODY_BYTES;
 pub use documented_examples::documented_example;
 pub use error_body::{ErrorBody, ErrorMessage, SNIPPET_CHARS, safe_snippet};
 pub use formats::{

@@ -95,6 +95,8 @@ async fn demo(out: &Output) -> Result<(), Failure> {
     ] {
         let answer = http
             .post(&simulate)
+            // The sandbox's own routes take its API key, like its API.
+            .bearer_auth(DEFAULT_API_KEY)
             .json(&request)
             .send()
             .await

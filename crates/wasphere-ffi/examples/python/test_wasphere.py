@@ -35,13 +35,15 @@ def inject(fault, count=1):
     """Makes the sandbox answer the next `count` sends with `fault`."""
     rule = json.dumps({"fault": fault, "trigger": {"next": count}}).encode()
     request = urllib.request.Request(BASE_URL + "/__sandbox/faults", data=rule,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": "Bearer " + KEY})
     with urllib.request.urlopen(request) as answer:
         assert answer.status == 201, answer.status
 
 
 def clear_faults():
-    request = urllib.request.Request(BASE_URL + "/__sandbox/faults", method="DELETE")
+    request = urllib.request.Request(BASE_URL + "/__sandbox/faults", method="DELETE",
+                                     headers={"Authorization": "Bearer " + KEY})
     urllib.request.urlopen(request).close()
 
 

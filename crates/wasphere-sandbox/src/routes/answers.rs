@@ -5,23 +5,28 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
+use crate::padded_body::PaddedBody;
+
 /// An answer before it becomes a response, so a fault can inspect and replace it.
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
     pub(crate) body: bytes::Bytes,
+    /// Bytes of padding and a tail streamed after `body` (only oversized answers have them).
+    pub(crate) padding: Option<(usize, &'static [u8])>,
     pub(crate) retry_after: Option<u64>,
 }
 
 const JSON: &str = "application/json; charset=utf-8";
 
 impl Answer {
-    fn json(status: u16, value: serde_json::Value) -> Self {
+    pub(crate) fn json(status: u16, value: serde_json::Value) -> Self {
         Answer {
             status,
             content_type: JSON,
             body: value.to_string().into(),
+            padding: None,
             retry_after: None,
         }
     }
@@ -34,6 +39,7 @@ impl Answer {
             status: 201,
             content_type: JSON,
             body: body.into(),
+            padding: None,
             retry_after: None,
         }
     }
@@ -96,6 +102,22 @@ impl Answer {
         )
     }
 
+    /// Body-parser's answer to a JSON body in a charset it cannot decode.
+    pub(crate) fn unsupported_charset(charset: &str) -> Self {
+        Self::json(
+            415,
+            json!({"statusCode": 415, "message": format!("unsupported charset \"{}\"", charset.to_ascii_uppercase()), "error": "Unsupported Media Type"}),
+        )
+    }
+
+    /// Node's answer to a request that did not arrive in time.
+    pub(crate) fn request_timeout() -> Self {
+        Self::json(
+            408,
+            json!({"statusCode": 408, "message": "Request Timeout", "error": "Request Timeout"}),
+        )
+    }
+
     /// The ValidationPipe's answer: one sentence per failed rule.
     pub(crate) fn validation_failed(sentences: Vec<String>) -> Self {
         Self::json(
@@ -148,6 +170,7 @@ impl Answer {
             body: bytes::Bytes::from_static(
                 b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
             ),
+            padding: None,
             retry_after: None,
         }
     }
@@ -163,25 +186,36 @@ impl Answer {
     }
 
     /// A success padded to exactly `bytes` bytes (a valid JSON object when there is room).
+    /// The padding is streamed, never allocated: `bytes` may be large (it is bounded by
+    /// [`crate::faults::MAX_OVERSIZED_BODY`]).
     pub(crate) fn oversized_created(message_id: &str, bytes: usize) -> Self {
+        const TAIL: &[u8] = b"\"}";
         let head = format!(r#"{{"messageId":"{message_id}","status":"sent","padding":""#);
-        let tail = "\"}";
-        let mut body = Vec::with_capacity(bytes);
-        if bytes >= head.len() + tail.len() {
-            body.extend_from_slice(head.as_bytes());
-            body.resize(bytes - tail.len(), b'x');
-            body.extend_from_slice(tail.as_bytes());
-        } else {
-            body.resize(bytes, b' ');
-        }
-        Answer {
-            body: body.into(),
-            ..Self::created(message_id)
+        let created = Self::created(message_id);
+        match bytes.checked_sub(head.len() + TAIL.len()) {
+            Some(padding) => Answer {
+                body: head.into(),
+                padding: Some((padding, TAIL)),
+                ..created
+            },
+            // Too small for the JSON: that many spaces (a few dozen bytes at most).
+            None => Answer {
+                body: vec![b' '; bytes].into(),
+                ..created
+            },
         }
     }
 
     pub(crate) fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
+        let body = match self.padding {
+            None => Body::from(self.body),
+            Some((padding, tail)) => Body::new(PaddedBody::new(
+                self.body,
+                padding,
+                bytes::Bytes::from_static(tail),
+            )),
+        };
+        let mut response = Response::new(body);
         *response.status_mut() =
             StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
@@ -200,13 +234,21 @@ impl Answer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn oversized_is_exact_and_json_when_possible() {
+    async fn wire_body(answer: Answer) -> bytes::Bytes {
+        axum::body::to_bytes(answer.into_response().into_body(), usize::MAX)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn oversized_is_exact_and_json_when_possible() {
         let a = Answer::oversized_created("3EB0C767D097B7C7A5C1", 5000);
-        assert_eq!(a.body.len(), 5000);
-        let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        assert!(a.body.len() < 100, "the padding is not allocated");
+        let body = wire_body(a).await;
+        assert_eq!(body.len(), 5000);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["status"], "sent");
-        assert_eq!(Answer::oversized_created("X", 3).body.len(), 3);
+        assert_eq!(wire_body(Answer::oversized_created("X", 3)).await.len(), 3);
     }
 
     #[test]

@@ -6,20 +6,22 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
+use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+mod admin_guard;
 pub(crate) mod answers;
 mod body_check;
 mod introspection;
+mod json_body;
 mod reference;
 mod send;
 mod simulate;
 
 pub(crate) use reference::{DOCS_PATH, OPENAPI_PATH};
-pub(crate) use send::MAX_BODY_BYTES;
 
 /// The send route's path, in axum's syntax.
 const SEND_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{type}";
@@ -41,10 +43,18 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/__sandbox/webhooks", get(introspection::deliveries))
         .route("/__sandbox/simulate/reply", post(simulate::reply))
         .fallback(no_route)
-        // The send route reads its body itself, after the guard, with its own 16 MiB cap.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // The send route reads its body itself, after the API-key guard, with the server's
+        // 10 MiB cap; the sandbox's own routes take small JSON bodies only.
+        .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            admin_guard::require_key,
+        ))
         .with_state(state)
 }
+
+/// The largest body a `/__sandbox/…` route reads (a fault rule, a simulated reply).
+const ADMIN_BODY_LIMIT: usize = 64 * 1024;
 
 /// NestJS's 404 for a route it does not have.
 async fn no_route(method: Method, uri: Uri) -> Response {

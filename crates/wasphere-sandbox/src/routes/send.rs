@@ -4,7 +4,8 @@
 //! (401, then 403 for the permission, then 403 for the session scope), the rate limit
 //! (429, counted per key once the guard has passed), the session id's format (400
 //! `INVALID_SESSION_ID`), the workspace and session (404), the type slug (404), the body
-//! (413 when over 16 MiB, 400 when invalid), whether the session is connected (500),
+//! (read only when it is `application/json`; 413 over 10 MiB, 400 when invalid), whether
+//! the session is connected (500),
 //! and finally 201. Faults are drawn after the path checks and before the body.
 
 use std::sync::Arc;
@@ -24,15 +25,13 @@ use crate::auth::Refusal;
 use crate::faults::Fault;
 use crate::rate_limit::Admission;
 use crate::recipient_jid::recipient_jid;
-use crate::records::RecordedMessage;
+use crate::records::StoredMessage;
 use crate::routes::answers::Answer;
 use crate::routes::body_check::check_body;
+use crate::routes::json_body;
 use crate::server::ConnectionControl;
 use crate::state::{AppState, SentInteractive};
 use crate::webhook_delivery::{Outbox, OutgoingEvent, StatusDelays};
-
-/// The largest body read: above the 10 MiB of a data-URI `url`, so every valid body fits.
-pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// How long a handler waits for its connection to be dropped before answering after all
 /// (only reachable if the connection task is already gone).
@@ -133,9 +132,9 @@ async fn process(
         return (Answer::too_many_requests(1), fault);
     }
 
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match json_body::read(headers, body, state.limits.request_timeout).await {
         Ok(bytes) => bytes,
-        Err(_) => return (Answer::payload_too_large(), fault),
+        Err(answer) => return (answer, fault),
     };
     let message = match check_body(message_type, &bytes) {
         Ok(message) => message,
@@ -182,24 +181,28 @@ fn accept(state: &AppState, sent: AcceptedSend<'_>) {
         sent.message_type,
         MessageType::Buttons | MessageType::List | MessageType::Poll
     ) {
+        let weight = sent.bytes.len();
         state
             .interactive
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                sent.message_id.to_owned(),
-                SentInteractive {
-                    session: sent.session.clone(),
-                    message: sent.message,
-                },
+            .push(
+                (
+                    sent.message_id.to_owned(),
+                    SentInteractive {
+                        session: sent.session.clone(),
+                        message: sent.message,
+                    },
+                ),
+                weight,
             );
     }
-    if state.records.record_messages {
-        state.records.push_message(RecordedMessage {
+    if state.records.keeps_messages() {
+        state.records.push_message(StoredMessage {
             message_type: sent.message_type,
             session: sent.session,
             key_prefix: sent.key_prefix.to_owned(),
-            body: serde_json::from_slice(sent.bytes).unwrap_or(serde_json::Value::Null),
+            body: sent.bytes.into(),
             message_id: sent.message_id.to_owned(),
             received_at: now,
             fault: sent.fault,

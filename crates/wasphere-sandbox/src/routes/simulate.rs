@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use wasphere_types::Message;
 
 use crate::recipient_jid::recipient_jid;
+use crate::records::DEFAULT_RECORD_LIMIT;
 use crate::routes::introspection::bad_request;
 use crate::routes::send::new_message_id;
 use crate::state::{AppState, SentInteractive};
@@ -45,13 +46,15 @@ pub(crate) async fn reply(State(state): State<Arc<AppState>>, body: Bytes) -> Re
         .interactive
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .get(&request.message_id)
-        .cloned();
+        .iter()
+        .rev()
+        .find(|(id, _)| *id == request.message_id)
+        .map(|(_, sent)| sent.clone());
     let Some(sent) = sent else {
         return (
             StatusCode::NOT_FOUND,
             Json(json!({"error": format!(
-                "no buttons, list or poll message with id {:?} was sent to this sandbox",
+                "no buttons, list or poll message with id {:?} was sent to this sandbox (it keeps the last {DEFAULT_RECORD_LIMIT})",
                 request.message_id
             )})),
         )
