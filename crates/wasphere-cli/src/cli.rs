@@ -10,7 +10,8 @@ use std::time::Duration;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use wasphere_types::RateLimit;
 
-use crate::send_flags::{SEND_EXAMPLES, SendArgs};
+use crate::listen_addr;
+use crate::send_flags::{SEND_EXAMPLES, SendArgs, parse_duration};
 
 /// The exit codes, shown at the end of `wasphere --help` and in the README.
 pub(crate) const EXIT_CODES: &str = "\
@@ -183,8 +184,8 @@ fn parse_status_delays(text: &str) -> Result<(Duration, Duration), String> {
 /// `wasphere sandbox`.
 #[derive(Debug, Args)]
 pub(crate) struct SandboxArgs {
-    /// The address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// The address to listen on, HOST:PORT (port 0 picks a free port). Anything but loopback makes the sandbox reachable from the network.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_addr::parse)]
     pub(crate) addr: SocketAddr,
     /// Requests allowed per window, as N/DURATION (60/1m, 600/1s, 3/600s) or off.
     #[arg(long, value_name = "N/DURATION|off", default_value = "60/1m")]
@@ -204,9 +205,30 @@ pub(crate) struct SandboxArgs {
     /// Also report each send delivered, then read (messages.update statuses 3 and 4), this long after it, e.g. 2s,5s.
     #[arg(long, value_name = "DELIVERED,READ", requires = "webhook_url", value_parser = parse_status_delays)]
     pub(crate) statuses: Option<(Duration, Duration)>,
-    /// Keep no accepted message in memory (for long benchmarks); /__sandbox/stats still counts them.
-    #[arg(long)]
+    /// Keep the last N accepted messages and webhook deliveries for /__sandbox/messages, or off; /__sandbox/stats counts them all.
+    #[arg(long, value_name = "N|off", default_value = "10000", value_parser = parse_record_limit)]
+    pub(crate) record: usize,
+    /// The same as --record off.
+    #[arg(long, conflicts_with = "record")]
     pub(crate) no_record: bool,
+    /// Close a connection that takes longer than this to send a request (head and body).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub(crate) request_timeout: Duration,
+    /// Close a connection that sends no request for this long.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub(crate) idle_timeout: Duration,
+    /// Serve at most this many connections at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
+}
+
+/// `--record N|off`.
+fn parse_record_limit(text: &str) -> Result<usize, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(0);
+    }
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a number of messages or `off`"))
 }
 
 /// `wasphere webhook …`.
@@ -331,8 +353,8 @@ app's status) is printed instead of the JSON.";
 /// `wasphere webhook listen`.
 #[derive(Debug, Args)]
 pub(crate) struct WebhookListenArgs {
-    /// The address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    /// The address to listen on, HOST:PORT (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8787", value_parser = listen_addr::parse)]
     pub(crate) addr: SocketAddr,
     #[command(flatten)]
     pub(crate) secret: SecretSource,

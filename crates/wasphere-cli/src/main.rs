@@ -19,6 +19,7 @@ mod commands;
 mod compose;
 mod failure;
 mod input;
+mod listen_addr;
 mod mimetype;
 mod output;
 mod profile_store;

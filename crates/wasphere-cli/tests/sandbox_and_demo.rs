@@ -102,7 +102,7 @@ fn get(base: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer wsk_test_sandbox\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut answer = String::new();
@@ -197,5 +197,50 @@ fn sandbox_refuses_bad_options_with_exit_2() {
             "{args:?}: {}",
             stderr(&output)
         );
+    }
+}
+
+/// Issue 12, item 6: `--addr 0.0.0.0:0` printed `http://0.0.0.0:PORT`, which the CLI then
+/// refused, and `--addr localhost:0` was refused as invalid syntax.
+#[test]
+fn sandbox_addresses_print_a_usable_url_and_say_when_the_network_can_reach_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (addr, reachable) in [("0.0.0.0:0", true), ("localhost:0", false)] {
+        let mut guard = ChildGuard(Some(
+            wasphere_child(dir.path())
+                .args(["sandbox", "--addr", addr, "--rate-limit", "off"])
+                .spawn()
+                .unwrap(),
+        ));
+        let stdout_pipe = guard.child().stdout.take().unwrap();
+        let stderr_pipe = guard.child().stderr.take().unwrap();
+        let (first, _rest) = first_line_with(stdout_pipe, "", Duration::from_secs(20));
+        let base = first.trim_start_matches("listening on ").to_owned();
+        assert!(
+            base.starts_with("http://127.0.0.1:") || base.starts_with("http://[::1]:"),
+            "{addr}: {first}"
+        );
+        let (status, rest) = first_line_with(stderr_pipe, "sessions:", Duration::from_secs(20));
+        assert!(status.contains("/__sandbox"), "{status}");
+        let sent = wasphere(dir.path())
+            .env("WASPHERE_BASE_URL", &base)
+            .env("WASPHERE_API_KEY", "wsk_test_sandbox")
+            .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
+            .env("WASPHERE_SESSION", "my-session")
+            .args(["send", "text", "--to", "923001234567", "--text", "hi"])
+            .output()
+            .unwrap();
+        assert_eq!(sent.status.code(), Some(0), "{addr}: {}", stderr(&sent));
+        guard.terminate();
+        guard.wait_for_exit(Duration::from_secs(30));
+        // The child has exited: read its stderr to the end.
+        let mut later = Vec::new();
+        while let Ok(line) = rest.recv_timeout(Duration::from_secs(30)) {
+            later.push(line);
+        }
+        let warned = later
+            .iter()
+            .any(|l| l.contains("warning") && l.contains("anyone who can reach this machine"));
+        assert_eq!(warned, reachable, "{addr}: {later:?}");
     }
 }

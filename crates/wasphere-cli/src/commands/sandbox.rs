@@ -2,7 +2,9 @@
 
 use std::io::ErrorKind;
 
-use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox};
+use wasphere_sandbox::{
+    ConnectionLimits, DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox,
+};
 use wasphere_types::webhook::WebhookSecret;
 
 use crate::cli::SandboxArgs;
@@ -15,7 +17,12 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
     let mut builder = Sandbox::builder()
         .addr(args.addr)
         .rate_limit(args.rate_limit)
-        .record_messages(!args.no_record);
+        .record_limit(if args.no_record { 0 } else { args.record })
+        .connection_limits(ConnectionLimits {
+            request_timeout: args.request_timeout,
+            idle_timeout: args.idle_timeout,
+            max_connections: args.max_connections as usize,
+        });
     let mut sessions = Vec::new();
     for spec in &args.sessions {
         let (name, connected) = match spec.split_once(':') {
@@ -77,10 +84,17 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
             running.openapi_url()
         ));
         out.status(&format!(
-            "sessions: {}; rate limit: {}; Ctrl-C to stop",
+            "sessions: {}; rate limit: {}; /__sandbox/… routes need the API key too; Ctrl-C to stop",
             sessions.join(", "),
             args.rate_limit
         ));
+        if running.is_reachable_from_network() {
+            out.warning(&format!(
+                "the sandbox listens on {}: anyone who can reach this machine can use it with its API key{}",
+                running.addr(),
+                if args.api_key.is_some() { "" } else { " (the default one is public: pass --api-key)" }
+            ));
+        }
         shutdown::signal().await;
         running.shutdown().await;
         Ok(())
