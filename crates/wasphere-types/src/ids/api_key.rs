@@ -75,12 +75,34 @@ impl ApiKey {
     }
 }
 
+/// A secret part at least this long is redacted wherever it appears, even without the
+/// key's prefix before it; a shorter one (a test key such as `wsk_test_sandbox`) could be
+/// an ordinary word, so only the whole key is.
+const SECRET_MATCHED_ALONE: usize = 12;
+
 impl ApiKey {
     /// `text` with every occurrence of the key replaced by its redacted form (the
     /// [`Display`](fmt::Display) of the key, `wsk_live_…`); borrowed when the key is not in it.
+    ///
+    /// The secret part (what follows `wsk_live_`) is replaced even where the prefix before
+    /// it was changed on the way (percent-encoded, cut, or with a byte that is not UTF-8),
+    /// so a mangled echo of the key shows nothing of it either.
+    ///
+    /// ```
+    /// use wasphere_types::ApiKey;
+    /// let key: ApiKey = "wsk_live_0123456789abcdef".parse().unwrap();
+    /// assert_eq!(key.redact("?key=%77sk_live_0123456789abcdef"), "?key=%77sk_live_…");
+    /// ```
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if text.contains(self.expose_secret()) {
-            Cow::Owned(text.replace(self.expose_secret(), &self.to_string()))
+        let key = self.expose_secret();
+        let secret = &key[self.redacted_prefix().len()..];
+        let (needle, replacement) = if secret.len() >= SECRET_MATCHED_ALONE {
+            (secret, "…".to_owned())
+        } else {
+            (key, self.to_string())
+        };
+        if text.contains(needle) {
+            Cow::Owned(text.replace(needle, &replacement))
         } else {
             Cow::Borrowed(text)
         }
@@ -129,6 +151,32 @@ mod tests {
         assert!(matches!(key.redact("no key here"), Cow::Borrowed(_)));
         let short = ApiKey::new("wsk_x").unwrap();
         assert_eq!(short.redact("key wsk_x"), "key wsk_…");
+        // A short secret part is a word too: only the whole key is replaced.
+        let sandbox = ApiKey::new("wsk_test_sandbox").unwrap();
+        assert_eq!(
+            sandbox.redact("/__sandbox/ wsk_test_sandbox"),
+            "/__sandbox/ wsk_test_…"
+        );
+    }
+
+    /// Found by the `answer_classify` fuzz target: a key echoed with a byte that is not
+    /// UTF-8 in its prefix (`w\xc0sk_live_…`) kept its whole secret part in the error.
+    #[test]
+    fn a_mangled_echo_of_the_key_shows_nothing_of_its_secret() {
+        let key = ApiKey::new("wsk_live_FuzzSecret0123").unwrap();
+        for echoed in [
+            "w\u{fffd}sk_live_FuzzSecret0123",
+            "%77sk_live_FuzzSecret0123",
+            "sk_live_FuzzSecret0123",
+            "Bearer wsk_live_FuzzSecret0123",
+        ] {
+            let shown = key.redact(echoed);
+            assert!(!shown.contains("FuzzSecret"), "{echoed} -> {shown}");
+        }
+        assert_eq!(
+            key.redact("Bearer wsk_live_FuzzSecret0123"),
+            "Bearer wsk_live_…"
+        );
     }
 
     #[test]
