@@ -11,11 +11,16 @@ use wasphere_types::{ApiKey, ErrorBody, SNIPPET_CHARS, SendResponse, safe_snippe
 
 use crate::error::Error;
 
-/// An answer as it came: the status, the raw `Retry-After`, the body.
-#[derive(Debug)]
+/// An answer as it came: the status, the headers that matter, the body.
+#[derive(Debug, Default)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
+    /// `Retry-After`, raw.
     pub(crate) retry_after: Option<String>,
+    /// `Content-Type`, raw.
+    pub(crate) content_type: Option<String>,
+    /// `Location`, raw (on a redirect).
+    pub(crate) location: Option<String>,
     pub(crate) body: Bytes,
 }
 
@@ -29,58 +34,147 @@ const MAX_MESSAGES: usize = 32;
 const MAX_MESSAGE_CHARS: usize = 500;
 
 impl Answer {
+    /// An answer from its status and its headers as name–value pairs (names in any case),
+    /// for the tests and the fuzz target; the transport fills the fields itself.
+    #[cfg_attr(not(any(test, feature = "fuzzing")), allow(dead_code))]
+    pub(crate) fn from_parts<'a>(
+        status: u16,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        body: Bytes,
+    ) -> Self {
+        let mut answer = Answer {
+            status,
+            body,
+            ..Answer::default()
+        };
+        for (name, value) in headers {
+            let slot = if name.eq_ignore_ascii_case("retry-after") {
+                &mut answer.retry_after
+            } else if name.eq_ignore_ascii_case("content-type") {
+                &mut answer.content_type
+            } else if name.eq_ignore_ascii_case("location") {
+                &mut answer.location
+            } else {
+                continue;
+            };
+            slot.get_or_insert_with(|| value.to_owned());
+        }
+        answer
+    }
+
     /// What the answer means. `key` is scrubbed from anything the server echoes back (a
     /// proxy or a misbehaving server may echo the `Authorization` header in its error
     /// page, and errors end up in logs).
     pub(crate) fn interpret(&self, key: &ApiKey, now: SystemTime) -> Result<SendResponse, Error> {
-        interpret(
-            self.status,
-            self.retry_after.as_deref(),
-            &self.body,
-            key,
-            now,
-        )
+        let status = self.status;
+        let body = &self.body[..];
+        let is_html = self
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+        if (200..300).contains(&status) {
+            if is_html {
+                // The API never answers with a page: something else took the request.
+                return Err(self.not_wasphere(key));
+            }
+            return serde_json::from_slice::<SendResponse>(body).map_err(|_| Error::Decode {
+                status,
+                snippet: excerpt(body, SNIPPET_CHARS, key),
+            });
+        }
+        if (300..400).contains(&status) {
+            return Err(Error::Redirected {
+                status,
+                location: self.location.as_deref().map(|l| clip(l, key)),
+            });
+        }
+        let parsed = ErrorBody::parse(body);
+        // The server's own answers are JSON objects (contract section 2); a page, plain
+        // text or nothing at all came from a proxy or another server.
+        let from_wasphere = parsed.unparsed.is_none() && !is_html;
+        let messages = messages_of(&parsed, body, key);
+        Err(match status {
+            400 => Error::BadRequest { messages },
+            401 => Error::Unauthorized { messages },
+            403 => Error::Forbidden { messages },
+            404 if is_session_not_found(&parsed) => Error::NotFound { messages },
+            404 => self.not_wasphere(key),
+            413 => Error::PayloadTooLarge { messages },
+            422 => Error::RecipientNotOnWhatsApp { messages },
+            429 => Error::RateLimited {
+                retry_after: self
+                    .retry_after
+                    .as_deref()
+                    .and_then(|v| parse_retry_after(v, now))
+                    .or_else(|| parsed.retry_after.map(Duration::from_secs))
+                    .map(|d| d.min(MAX_RETRY_AFTER)),
+                messages,
+            },
+            500..=599 if !from_wasphere => self.not_wasphere(key),
+            500 if is_not_connected(&parsed) => Error::SessionNotConnected { messages },
+            501 => Error::CapabilityNotSupported {
+                capability: parsed.capability.as_deref().map(|c| clip(c, key)),
+                provider: parsed.provider.as_deref().map(|p| clip(p, key)),
+                messages,
+            },
+            502 | 504 => Error::Gateway { status, messages },
+            500..=599 => Error::Server { status, messages },
+            _ => Error::UnexpectedStatus { status, messages },
+        })
+    }
+
+    /// An answer that did not come from the WaSphere API, described by what it was.
+    fn not_wasphere(&self, key: &ApiKey) -> Error {
+        let said = ErrorBody::parse(&self.body).messages().join("; ");
+        let answer = match html_title(&self.body) {
+            Some(title) => format!(
+                "an HTML page titled {:?}",
+                excerpt(title.as_bytes(), 100, key)
+            ),
+            None if !said.is_empty() => {
+                format!("{:?}", excerpt(said.as_bytes(), SNIPPET_CHARS, key))
+            }
+            None if self.body.iter().all(u8::is_ascii_whitespace) => "an empty body".to_owned(),
+            None => {
+                let what = match self.content_type.as_deref() {
+                    Some(t) => t.split(';').next().unwrap_or(t).trim().to_owned(),
+                    None => "a body".to_owned(),
+                };
+                format!(
+                    "{} {:?}",
+                    clip(&what, key),
+                    excerpt(&self.body, SNIPPET_CHARS, key)
+                )
+            }
+        };
+        Error::NotWaSphere {
+            status: self.status,
+            answer,
+        }
     }
 }
 
-fn interpret(
-    status: u16,
-    retry_after: Option<&str>,
-    body: &[u8],
-    key: &ApiKey,
-    now: SystemTime,
-) -> Result<SendResponse, Error> {
-    if (200..300).contains(&status) {
-        return serde_json::from_slice::<SendResponse>(body).map_err(|_| Error::Decode {
-            status,
-            snippet: key.redact(&safe_snippet(body, SNIPPET_CHARS)).into_owned(),
-        });
-    }
-    let parsed = ErrorBody::parse(body);
-    let messages = messages_of(&parsed, key);
-    Err(match status {
-        400 => Error::BadRequest { messages },
-        401 => Error::Unauthorized { messages },
-        403 => Error::Forbidden { messages },
-        404 => Error::NotFound { messages },
-        422 => Error::RecipientNotOnWhatsApp { messages },
-        429 => Error::RateLimited {
-            retry_after: retry_after
-                .and_then(|v| parse_retry_after(v, now))
-                .or_else(|| parsed.retry_after.map(Duration::from_secs))
-                .map(|d| d.min(MAX_RETRY_AFTER)),
-            messages,
-        },
-        500 if is_not_connected(&parsed) => Error::SessionNotConnected { messages },
-        501 => Error::CapabilityNotSupported {
-            capability: parsed.capability.as_deref().map(|c| clip(c, key)),
-            provider: parsed.provider.as_deref().map(|p| clip(p, key)),
-            messages,
-        },
-        502 | 504 => Error::Gateway { status, messages },
-        500..=599 => Error::Server { status, messages },
-        _ => Error::UnexpectedStatus { status, messages },
-    })
+/// The server's own 404 is `{"statusCode":404,"message":"…"}` for a session it does not
+/// have. NestJS's `Cannot POST /path` is the server too, but says that no such route
+/// exists: the base URL's path is wrong, not the session.
+fn is_session_not_found(body: &ErrorBody) -> bool {
+    body.unparsed.is_none()
+        && body.status_code == Some(404)
+        && !body
+            .messages()
+            .into_iter()
+            .any(|m| m.starts_with("Cannot POST") || m.starts_with("Cannot GET"))
+}
+
+/// The text of an HTML page's `<title>`, when the body is one.
+fn html_title(body: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let lower = head.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title = head[open_end..close].trim();
+    (!title.is_empty()).then(|| title.to_owned())
 }
 
 /// `Retry-After` is either whole seconds or an HTTP date (RFC 9110 section 10.2.3).
@@ -113,23 +207,35 @@ fn is_not_connected(body: &ErrorBody) -> bool {
 }
 
 /// The sentences of the body, else its error code, else an excerpt of a non-JSON body.
-fn messages_of(body: &ErrorBody, key: &ApiKey) -> Vec<String> {
-    let sentences = body.messages();
-    let raw: Vec<&str> = if !sentences.is_empty() {
-        sentences
-    } else if let Some(code) = body.error.as_deref() {
-        vec![code]
+fn messages_of(parsed: &ErrorBody, raw: &[u8], key: &ApiKey) -> Vec<String> {
+    let sentences = parsed.messages();
+    if sentences.is_empty() && parsed.error.is_none() {
+        let excerpt = excerpt(raw, SNIPPET_CHARS, key);
+        return if excerpt.is_empty() {
+            vec![]
+        } else {
+            vec![excerpt]
+        };
+    }
+    let said = if sentences.is_empty() {
+        parsed.error.as_deref().into_iter().collect()
     } else {
-        body.unparsed
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .into_iter()
-            .collect()
+        sentences
     };
-    raw.into_iter()
+    said.into_iter()
         .take(MAX_MESSAGES)
         .map(|s| clip(s, key))
         .collect()
+}
+
+/// A short printable excerpt of `bytes` ([`safe_snippet`]), without the key: the key is
+/// removed before the text is cut, so that no part of it survives at the cut.
+fn excerpt(bytes: &[u8], max_chars: usize, key: &ApiKey) -> String {
+    // safe_snippet reads at most 4 bytes per character; a key across that line is whole
+    // in the longer prefix taken here.
+    let reach = (max_chars * 4 + key.expose_secret().len()).min(bytes.len());
+    let text = String::from_utf8_lossy(&bytes[..reach]);
+    safe_snippet(key.redact(&text).as_bytes(), max_chars)
 }
 
 /// `s` cut to [`MAX_MESSAGE_CHARS`], without the key.
@@ -145,6 +251,8 @@ fn clip(s: &str, key: &ApiKey) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::delivery::Delivery;
+    use crate::error_class::ErrorClass;
 
     const KEY: &str = "wsk_live_s3cr3t";
 
@@ -158,16 +266,137 @@ mod tests {
         body: &[u8],
         now: SystemTime,
     ) -> Result<SendResponse, Error> {
-        Answer {
-            status,
-            retry_after: retry_after.map(str::to_owned),
-            body: Bytes::copy_from_slice(body),
-        }
-        .interpret(&key(), now)
+        let headers = retry_after.map(|v| ("Retry-After", v));
+        Answer::from_parts(status, headers, Bytes::copy_from_slice(body)).interpret(&key(), now)
     }
 
     fn err(status: u16, body: &str) -> Error {
         read(status, None, body.as_bytes(), SystemTime::now()).unwrap_err()
+    }
+
+    fn err_with(status: u16, headers: &[(&str, &str)], body: &str) -> Error {
+        Answer::from_parts(
+            status,
+            headers.iter().copied(),
+            Bytes::copy_from_slice(body.as_bytes()),
+        )
+        .interpret(&key(), SystemTime::now())
+        .unwrap_err()
+    }
+
+    /// Issue 12, item 8: every 404 read as "session not found". Only the server's own
+    /// 404 is; a proxy's bare 404 or another server's page says to check the base URL.
+    #[test]
+    fn only_the_server_s_own_404_is_session_not_found() {
+        let e = err(404, r#"{"statusCode":404,"message":"Session not found"}"#);
+        assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+        assert_eq!(e.class(), ErrorClass::NotFound);
+        for (headers, body, shown) in [
+            (&[][..], "", "an empty body"),
+            (
+                &[("Content-Type", "text/plain")][..],
+                "404 page not found",
+                "text/plain \"404 page not found\"",
+            ),
+            (
+                &[("content-type", "text/html")][..],
+                "<html><head><title>404 Not Found</title></head><body>nginx</body></html>",
+                "an HTML page titled \"404 Not Found\"",
+            ),
+            (
+                &[("content-type", "application/json")][..],
+                r#"{"message":"no Route matched with those values"}"#,
+                "",
+            ),
+            (
+                &[("content-type", "application/json")][..],
+                r#"{"statusCode":404,"message":"Cannot POST /v2/workspaces/x/proxy/api/sessions/s/messages/text","error":"Not Found"}"#,
+                "",
+            ),
+        ] {
+            let e = err_with(404, headers, body);
+            assert!(
+                matches!(e, Error::NotWaSphere { status: 404, .. }),
+                "{body}: {e:?}"
+            );
+            assert_eq!(e.class(), ErrorClass::UnexpectedAnswer);
+            assert_eq!(e.delivery(), Delivery::NotSent);
+            let text = e.to_string();
+            assert!(
+                text.starts_with("nothing answered as WaSphere at this address (404")
+                    && text.contains("check the base URL")
+                    && text.contains(shown),
+                "{text}"
+            );
+        }
+    }
+
+    /// Issue 12, item 8: a proxy's HTML page on 502/504 was reported as the gateway's.
+    #[test]
+    fn a_proxy_s_page_on_5xx_is_named_as_such_and_may_have_been_sent() {
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>";
+        for status in [500, 502, 503, 504] {
+            let e = err_with(status, &[("content-type", "text/html")], page);
+            assert!(matches!(e, Error::NotWaSphere { .. }), "{e:?}");
+            assert_eq!(e.class(), ErrorClass::OutcomeUnknown);
+            assert!(e.may_have_been_delivered());
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "a proxy or gateway answered {status} with an HTML page titled \"502 Bad Gateway\", not the WaSphere API; the message may have been sent"
+                )
+            );
+        }
+        // The server's own gateway error stays the gateway's.
+        let e = err_with(
+            502,
+            &[("content-type", "application/json")],
+            r#"{"error":"Gateway timeout"}"#,
+        );
+        assert!(matches!(e, Error::Gateway { status: 502, .. }), "{e:?}");
+        // An HTML "success" is not the API's either; whatever took the request, a success
+        // status is never taken as proof that nothing was sent.
+        let e = err_with(
+            200,
+            &[("content-type", "text/html; charset=utf-8")],
+            "<title>Dashboard</title>",
+        );
+        assert!(matches!(e, Error::NotWaSphere { status: 200, .. }), "{e:?}");
+        assert!(e.to_string().contains("check the base URL"), "{e}");
+        assert_eq!(e.delivery(), Delivery::MayHaveBeenSent);
+    }
+
+    /// Issue 12, item 9: a 3xx exited 1, documented as "a file could not be read", and a
+    /// 413 gave no advice.
+    #[test]
+    fn redirects_and_413_have_their_own_meaning() {
+        let e = err_with(
+            301,
+            &[("Location", "https://api.example.com/v2/workspaces")],
+            "",
+        );
+        assert_eq!(
+            e,
+            Error::Redirected {
+                status: 301,
+                location: Some("https://api.example.com/v2/workspaces".into())
+            }
+        );
+        assert_eq!(e.class(), ErrorClass::UnexpectedAnswer);
+        assert_eq!(
+            e.to_string(),
+            "the server redirected the request (301 to https://api.example.com/v2/workspaces), which is not followed: the base URL is not the API's address; the message was not sent"
+        );
+        let e = err(
+            413,
+            r#"{"statusCode":413,"message":"request entity too large","error":"Payload Too Large"}"#,
+        );
+        assert!(matches!(e, Error::PayloadTooLarge { .. }), "{e:?}");
+        assert_eq!(e.class(), ErrorClass::Invalid);
+        assert_eq!(e.delivery(), Delivery::NotSent);
+        assert!(e.to_string().contains("at most 10 MiB"), "{e}");
+        let e = err(405, r#"{"statusCode":405,"message":"Method Not Allowed"}"#);
+        assert_eq!(e.class(), ErrorClass::UnexpectedAnswer);
     }
 
     #[test]
@@ -227,8 +456,6 @@ mod tests {
             r#"{"statusCode":403,"message":"API key missing required permission: messages:send","error":"Forbidden"}"#,
         );
         assert!(matches!(e, Error::Forbidden { .. }));
-        let e = err(404, r#"{"statusCode":404,"message":"Session not found"}"#);
-        assert!(matches!(e, Error::NotFound { .. }));
         let e = err(422, r#"{"error":"Recipient is not on WhatsApp"}"#);
         assert!(matches!(e, Error::RecipientNotOnWhatsApp { .. }));
         assert_eq!(e.server_messages(), ["Recipient is not on WhatsApp"]);
@@ -251,15 +478,17 @@ mod tests {
             }
         );
         let e = err(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
-        assert!(matches!(e, Error::Gateway { status: 502, .. }));
-        assert!(e.server_messages()[0].contains("502 Bad Gateway"));
+        assert!(matches!(e, Error::NotWaSphere { status: 502, .. }));
+        assert!(e.to_string().contains("502 Bad Gateway"), "{e}");
         let e = err(504, r#"{"error":"Gateway timeout"}"#);
         assert!(matches!(e, Error::Gateway { status: 504, .. }));
-        let e = err(503, "");
+        let e = err(503, r#"{"error":"Service Unavailable"}"#);
         assert!(matches!(e, Error::Server { status: 503, .. }));
-        assert!(e.server_messages().is_empty());
+        let e = err(503, "");
+        assert!(matches!(e, Error::NotWaSphere { status: 503, .. }));
+        assert!(e.may_have_been_delivered());
         let e = err(302, "");
-        assert!(matches!(e, Error::UnexpectedStatus { status: 302, .. }));
+        assert!(matches!(e, Error::Redirected { status: 302, .. }));
         assert!(!e.may_have_been_delivered());
     }
 
@@ -321,6 +550,42 @@ mod tests {
         assert!(!e.to_string().contains(KEY), "{e}");
         let e = err(200, &format!("Bearer {KEY}"));
         assert!(!e.to_string().contains(KEY), "{e}");
+        let e = err_with(
+            404,
+            &[("content-type", "text/html")],
+            &format!("<title>{KEY}</title>"),
+        );
+        assert!(!e.to_string().contains(KEY), "{e}");
+        let e = err_with(
+            404,
+            &[("content-type", "text/plain")],
+            &format!("no route for {KEY}"),
+        );
+        assert!(!e.to_string().contains(KEY), "{e}");
+        let location = format!("https://login.example.com/?token={KEY}");
+        let e = err_with(302, &[("location", location.as_str())], "");
+        assert!(!e.to_string().contains(KEY), "{e}");
+    }
+
+    /// Found by reading the cut: a key that crossed the excerpt's end used to leave its
+    /// first characters in the error.
+    #[test]
+    fn a_key_across_the_excerpt_s_end_leaves_nothing_of_itself() {
+        for pad in 180..200 {
+            let body = format!("{}{KEY}", "x".repeat(pad));
+            for (status, headers) in [
+                (201, &[][..]),
+                (502, &[][..]),
+                (404, &[("content-type", "text/plain")][..]),
+                (404, &[("content-type", "text/html")][..]),
+            ] {
+                let e = err_with(status, headers, &body);
+                assert!(!e.to_string().contains("wsk_live_s3"), "{pad}: {e}");
+            }
+            let page = format!("<title>{}{KEY}</title>", "y".repeat(pad - 100));
+            let e = err_with(404, &[("content-type", "text/html")], &page);
+            assert!(!e.to_string().contains("wsk_live_s3"), "{pad}: {e}");
+        }
     }
 
     #[test]

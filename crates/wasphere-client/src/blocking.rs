@@ -25,6 +25,7 @@ use wasphere_types::{
     ApiKey, Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId,
 };
 
+use crate::access_check::Access;
 use crate::config_error::ConfigError;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -236,6 +237,24 @@ impl Client {
         message: &Message,
     ) -> Result<SendResponse, Error> {
         self.block_on(self.inner.send_with_session(session, message))
+    }
+
+    /// Checks the setup without sending a message; see [`crate::Client::check_access`].
+    ///
+    /// # Errors
+    /// As [`crate::Client::check_access`], and [`Error::Config`] when called from async code.
+    pub fn check_access(&self) -> Result<Access, Error> {
+        self.block_on(self.inner.check_access())
+    }
+
+    /// Checks the setup for `session` without sending a message; see
+    /// [`crate::Client::check_access_with_session`].
+    ///
+    /// # Errors
+    /// As [`crate::Client::check_access_with_session`], and [`Error::Config`] when called
+    /// from async code.
+    pub fn check_access_with_session(&self, session: &SessionId) -> Result<Access, Error> {
+        self.block_on(self.inner.check_access_with_session(session))
     }
 
     fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {

@@ -2,12 +2,15 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
-use wasphere_types::{Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId};
+use wasphere_types::{
+    MAX_BODY_BYTES, Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId,
+};
 
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
@@ -72,6 +75,10 @@ impl Client {
         }
     }
 
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
@@ -124,6 +131,13 @@ impl Client {
         let message_type = message.message_type();
         let url = self.endpoint(session, message_type);
         let body = Bytes::from(message.to_json());
+        // Checked even without validation: the server refuses a larger body unread.
+        if body.len() > MAX_BODY_BYTES {
+            return Err(Error::BodyTooLarge {
+                size: body.len(),
+                limit: MAX_BODY_BYTES,
+            });
+        }
         let span = tracing::info_span!(
             "wasphere_send",
             message_type = message_type.as_str(),
@@ -139,13 +153,23 @@ impl Client {
         let inner = &*self.inner;
         let started = Instant::now();
         let mut attempts = 0;
-        let span = tracing::Span::current();
+        // 0 until an answer came; an atomic (not a Cell) keeps the future `Send`.
+        let last_status = AtomicU16::new(0);
         let result = retry::run(&inner.retry_policy, inner.limiter.as_deref(), |n| {
             attempts = n;
-            self.attempt(url, body.clone(), n, &span)
+            self.attempt(url, body.clone(), n, &last_status)
         })
         .await;
+        // Recorded once, when they are final: a field recorded twice on a span is printed
+        // twice (`status=429 status=201`).
+        let span = tracing::Span::current();
         span.record("attempts", attempts);
+        match last_status.into_inner() {
+            0 => {}
+            status => {
+                span.record("status", status);
+            }
+        }
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(_) => tracing::debug!("sent"),
@@ -154,13 +178,14 @@ impl Client {
         result
     }
 
-    /// One POST. `send_span` is the span of the whole send, which keeps the last status.
+    /// One POST, in its own span, which holds its status and latency; the status is also
+    /// left in `last_status` for the span of the whole send.
     async fn attempt(
         &self,
         url: &str,
         body: Bytes,
         number: u32,
-        send_span: &tracing::Span,
+        last_status: &AtomicU16,
     ) -> Result<SendResponse, Error> {
         let span = tracing::debug_span!(
             "attempt",
@@ -172,19 +197,18 @@ impl Client {
         async move {
             let started = Instant::now();
             let answer = transport.post(url, body).await;
-            let latency_ms = started.elapsed().as_millis() as u64;
             let span = tracing::Span::current();
-            span.record("latency_ms", latency_ms);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
             let answer = match answer {
                 Ok(answer) => answer,
                 Err(e) => {
-                    tracing::debug!(error = %e, latency_ms, "no answer");
+                    tracing::debug!(error = %e, "no answer");
                     return Err(e);
                 }
             };
             span.record("status", answer.status);
-            send_span.record("status", answer.status);
-            tracing::debug!(status = answer.status, latency_ms, "answer");
+            last_status.store(answer.status, Ordering::Relaxed);
+            tracing::debug!("answer");
             answer.interpret(transport.key(), SystemTime::now())
         }
         .instrument(span)

@@ -58,8 +58,15 @@ pub enum Error {
         messages: Vec<String>,
     },
 
-    /// 404: the session does not exist in this workspace.
+    /// 404 from the server itself (`{"statusCode":404,…}`): the session does not exist in
+    /// this workspace. A 404 from anything else is [`Error::NotWaSphere`].
     NotFound {
+        /// What the server said.
+        messages: Vec<String>,
+    },
+
+    /// 413: the body is larger than the server reads (10 MiB); it was refused unread.
+    PayloadTooLarge {
         /// What the server said.
         messages: Vec<String>,
     },
@@ -113,12 +120,40 @@ pub enum Error {
         messages: Vec<String>,
     },
 
-    /// A status the contract does not use (a redirect, 405, 409, …).
+    /// A status the contract does not use (405, 409, …).
     UnexpectedStatus {
         /// The HTTP status.
         status: u16,
         /// What the server said.
         messages: Vec<String>,
+    },
+
+    /// A redirect (3xx). It is not followed: a redirected POST becomes a GET, and the API
+    /// key would go along to wherever it points. The base URL is not the API's address.
+    Redirected {
+        /// The HTTP status.
+        status: u16,
+        /// Where it pointed (`Location`), if it said.
+        location: Option<String>,
+    },
+
+    /// An answer that is not the WaSphere API's (its answers are JSON objects): a proxy's
+    /// or another server's page, a bare 404, an HTML success. Nothing answered as WaSphere
+    /// at the base URL, or (5xx) a proxy in front of it failed.
+    NotWaSphere {
+        /// The HTTP status.
+        status: u16,
+        /// What came instead, for people: `an HTML page titled "502 Bad Gateway"`.
+        answer: String,
+    },
+
+    /// The body is larger than the server reads ([`wasphere_types::MAX_BODY_BYTES`]); it
+    /// was not sent.
+    BodyTooLarge {
+        /// The body's size, in bytes.
+        size: usize,
+        /// The largest body the server reads, in bytes.
+        limit: usize,
     },
 
     /// A time limit elapsed. Whether the message may have been sent follows from where:
@@ -241,6 +276,12 @@ impl fmt::Display for Error {
             Error::NotFound { messages } => {
                 write!(f, "session not found (404){}", Said(messages))
             }
+            Error::PayloadTooLarge { messages } => write!(
+                f,
+                "the server refused the body as too large (413; it reads at most {} MiB){}",
+                wasphere_types::MAX_BODY_BYTES / (1024 * 1024),
+                Said(messages)
+            ),
             Error::RecipientNotOnWhatsApp { messages } => write!(
                 f,
                 "the recipient is not on WhatsApp or the media URL is unreachable (422){}",
@@ -282,8 +323,31 @@ impl fmt::Display for Error {
             Error::Server { status, messages } => {
                 write!(f, "server error ({status}){}", Said(messages))
             }
-            Error::UnexpectedStatus { status, messages } => {
-                write!(f, "unexpected answer ({status}){}", Said(messages))
+            Error::UnexpectedStatus { status, messages } => write!(
+                f,
+                "unexpected answer ({status}), which the WaSphere API does not give here{}",
+                Said(messages)
+            ),
+            Error::Redirected { status, location } => {
+                write!(f, "the server redirected the request ({status}")?;
+                if let Some(location) = location {
+                    write!(f, " to {location}")?;
+                }
+                f.write_str("), which is not followed: the base URL is not the API's address")
+            }
+            Error::NotWaSphere { status, answer } if *status >= 500 => write!(
+                f,
+                "a proxy or gateway answered {status} with {answer}, not the WaSphere API"
+            ),
+            Error::NotWaSphere { status, answer } => write!(
+                f,
+                "nothing answered as WaSphere at this address ({status} with {answer}): check the base URL"
+            ),
+            Error::BodyTooLarge { size, limit } => {
+                return write!(
+                    f,
+                    "the body is {size} bytes; the server reads at most {limit} (10 MiB); nothing was sent"
+                );
             }
             Error::Timeout { phase } => write!(f, "timed out {phase}"),
             Error::Connect { source } => write!(f, "could not connect to the server: {source}"),
@@ -315,9 +379,9 @@ impl Error {
                 Delivery::MayHaveBeenSent
             }
             Error::Timeout { phase } => phase.delivery(),
-            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
-                Delivery::after_status(*status)
-            }
+            Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::NotWaSphere { status, .. } => Delivery::after_status(*status),
             _ => Delivery::NotSent,
         }
     }
@@ -362,6 +426,7 @@ impl Error {
             Error::Unauthorized { .. } => Some(401),
             Error::Forbidden { .. } => Some(403),
             Error::NotFound { .. } => Some(404),
+            Error::PayloadTooLarge { .. } => Some(413),
             Error::RecipientNotOnWhatsApp { .. } => Some(422),
             Error::RateLimited { .. } => Some(429),
             Error::SessionNotConnected { .. } => Some(500),
@@ -369,6 +434,8 @@ impl Error {
             Error::Gateway { status, .. }
             | Error::Server { status, .. }
             | Error::UnexpectedStatus { status, .. }
+            | Error::Redirected { status, .. }
+            | Error::NotWaSphere { status, .. }
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -382,6 +449,7 @@ impl Error {
             | Error::Unauthorized { messages }
             | Error::Forbidden { messages }
             | Error::NotFound { messages }
+            | Error::PayloadTooLarge { messages }
             | Error::RecipientNotOnWhatsApp { messages }
             | Error::RateLimited { messages, .. }
             | Error::SessionNotConnected { messages }
@@ -412,6 +480,8 @@ impl Error {
             Error::Validation(_)
             | Error::Config(_)
             | Error::BadRequest { .. }
+            | Error::PayloadTooLarge { .. }
+            | Error::BodyTooLarge { .. }
             | Error::RecipientNotOnWhatsApp { .. } => ErrorClass::Invalid,
             Error::Unauthorized { .. } | Error::Forbidden { .. } => ErrorClass::Auth,
             Error::NotFound { .. } => ErrorClass::NotFound,
@@ -420,6 +490,10 @@ impl Error {
                 ErrorClass::Server
             }
             Error::Connect { .. } | Error::Timeout { .. } => ErrorClass::Network,
+            Error::UnexpectedStatus { .. }
+            | Error::Redirected { .. }
+            | Error::NotWaSphere { .. }
+            | Error::ResponseTooLarge { .. } => ErrorClass::UnexpectedAnswer,
             _ => ErrorClass::Other,
         }
     }
@@ -547,7 +621,39 @@ mod tests {
                     status: 405,
                     messages: vec![],
                 },
-                ErrorClass::Other,
+                ErrorClass::UnexpectedAnswer,
+            ),
+            (
+                Error::Redirected {
+                    status: 301,
+                    location: None,
+                },
+                ErrorClass::UnexpectedAnswer,
+            ),
+            (
+                Error::NotWaSphere {
+                    status: 404,
+                    answer: String::new(),
+                },
+                ErrorClass::UnexpectedAnswer,
+            ),
+            (
+                Error::NotWaSphere {
+                    status: 502,
+                    answer: String::new(),
+                },
+                ErrorClass::OutcomeUnknown,
+            ),
+            (
+                Error::PayloadTooLarge { messages: vec![] },
+                ErrorClass::Invalid,
+            ),
+            (
+                Error::BodyTooLarge {
+                    size: 11,
+                    limit: 10,
+                },
+                ErrorClass::Invalid,
             ),
         ];
         for (e, class) in cases {

@@ -7,14 +7,15 @@ use std::fmt;
 ///
 /// | class | code | errors |
 /// |---|---|---|
-/// | `Other` | 1 | unexpected statuses (redirects, 405, …), an oversized 4xx answer |
-/// | `Invalid` | 2 | validation, configuration, 400, and 422 (recipient not on WhatsApp or media unreachable: fix the message, not the network) |
+/// | `Other` | 1 | none of the client's errors: the CLI's file errors, the C ABI's internal ones |
+/// | `Invalid` | 2 | validation, configuration, a body over 10 MiB, 400, 413, and 422 (recipient not on WhatsApp or media unreachable: fix the message, not the network) |
 /// | `Auth` | 3 | 401, 403 |
 /// | `NotFound` | 4 | 404 (the session does not exist) |
 /// | `RateLimited` | 5 | 429 that outlasted the retry policy |
 /// | `Server` | 6 | the server refused without processing: session not connected (500), capability not supported (501) |
 /// | `Network` | 7 | connection failures and timeouts before the request was sent |
-/// | `OutcomeUnknown` | 8 | anything after which the message may have been delivered: 502/504, other 5xx, a timeout or broken connection after sending, an unreadable success |
+/// | `OutcomeUnknown` | 8 | anything after which the message may have been delivered: 502/504, other 5xx (a proxy's too), a timeout or broken connection after sending, an unreadable success |
+/// | `UnexpectedAnswer` | 9 | not the WaSphere API's answer, and nothing sent: a redirect, a bare or HTML 404, a status the API never gives, an oversized 4xx answer: check the base URL |
 ///
 /// `OutcomeUnknown` wins over `Server` on purpose: for a 502 the fact a script must act on
 /// is that sending again may deliver the message twice.
@@ -37,11 +38,14 @@ pub enum ErrorClass {
     Network = 7,
     /// The message may have been delivered: check before sending it again.
     OutcomeUnknown = 8,
+    /// Something other than the WaSphere API answered (a redirect, a proxy's or another
+    /// server's page): the base URL is wrong; nothing was sent.
+    UnexpectedAnswer = 9,
 }
 
 impl ErrorClass {
-    /// Every class, in code order (1 to 8).
-    pub const ALL: [ErrorClass; 8] = [
+    /// Every class, in code order (1 to 9).
+    pub const ALL: [ErrorClass; 9] = [
         ErrorClass::Other,
         ErrorClass::Invalid,
         ErrorClass::Auth,
@@ -50,6 +54,7 @@ impl ErrorClass {
         ErrorClass::Server,
         ErrorClass::Network,
         ErrorClass::OutcomeUnknown,
+        ErrorClass::UnexpectedAnswer,
     ];
 
     /// The stable numeric code.
@@ -68,6 +73,7 @@ impl ErrorClass {
             ErrorClass::Server => "server",
             ErrorClass::Network => "network",
             ErrorClass::OutcomeUnknown => "outcome-unknown",
+            ErrorClass::UnexpectedAnswer => "unexpected-answer",
         }
     }
 }
@@ -86,6 +92,6 @@ mod tests {
     #[test]
     fn codes_are_stable() {
         let codes: Vec<i32> = ErrorClass::ALL.iter().map(|c| c.code()).collect();
-        assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
 }

@@ -68,6 +68,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod access_check;
 mod answer;
 pub mod blocking;
 mod builder;
@@ -78,12 +79,16 @@ mod delivery;
 mod env;
 mod error;
 mod error_class;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod limiter;
 mod retry;
 mod shorthands;
 mod transport;
 mod transport_error;
 
+pub use access_check::Access;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config_error::ConfigError;

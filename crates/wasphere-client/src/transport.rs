@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
+};
 use wasphere_types::ApiKey;
 
 use crate::answer::Answer;
@@ -93,11 +95,15 @@ impl Transport {
             .await
             .map_err(|e| self.send_error(e))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header = |name: HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (retry_after, content_type, location) =
+            (header(RETRY_AFTER), header(CONTENT_TYPE), header(LOCATION));
         let too_large = Error::ResponseTooLarge {
             status,
             limit: MAX_ANSWER_BYTES,
@@ -127,6 +133,8 @@ impl Transport {
         Ok(Answer {
             status,
             retry_after,
+            content_type,
+            location,
             body: buffer.freeze(),
         })
     }

@@ -151,10 +151,20 @@ async fn broken_answers() {
     let sandbox = common::start(common::sandbox()).await;
     let client = common::client_for(&sandbox).build().unwrap();
 
+    // A proxy's page, not the server's answer: said so, and the message may have gone.
     sandbox.inject(FaultRule::next(1, Fault::HtmlError));
     let err = client.send(&hello()).await.unwrap_err();
-    assert!(matches!(err, Error::Gateway { status: 502, .. }), "{err:?}");
-    assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
+    assert!(
+        matches!(err, Error::NotWaSphere { status: 502, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(
+            "a proxy or gateway answered 502 with an HTML page titled \"502 Bad Gateway\""
+        ),
+        "{err}"
+    );
+    assert_eq!(err.class(), ErrorClass::OutcomeUnknown);
 
     sandbox.inject(FaultRule::next(1, Fault::MalformedJson));
     let err = client.send(&hello()).await.unwrap_err();

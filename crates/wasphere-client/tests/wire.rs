@@ -177,11 +177,78 @@ async fn redirects_are_not_followed() {
         .send_text("923001234567", "hi")
         .await
         .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Redirected {
+            status: 307,
+            location: Some("http://127.0.0.1:1/elsewhere".into())
+        }
+    );
+    assert_eq!(err.class(), wasphere_client::ErrorClass::UnexpectedAnswer);
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// Issue 12, item 8: a wrong base URL (a proxy's bare 404, another server's page) was
+/// reported as "session not found".
+#[tokio::test]
+async fn a_404_that_is_not_the_server_s_says_to_check_the_base_url() {
+    let server = Server::start(vec![
+        reply(
+            "404 Not Found",
+            &["content-type: text/plain"],
+            "404 page not found",
+        ),
+        reply(
+            "404 Not Found",
+            &["content-type: application/json"],
+            r#"{"statusCode":404,"message":"Session not found"}"#,
+        ),
+    ])
+    .await;
+    let client = server.client();
+    let err = client.send_text("923001234567", "hi").await.unwrap_err();
     assert!(
-        matches!(err, Error::UnexpectedStatus { status: 307, .. }),
+        matches!(err, Error::NotWaSphere { status: 404, .. }),
         "{err:?}"
     );
-    assert_eq!(server.requests().len(), 1);
+    assert!(err.to_string().contains("check the base URL"), "{err}");
+    assert_eq!(err.class(), wasphere_client::ErrorClass::UnexpectedAnswer);
+    let err = client.send_text("923001234567", "hi").await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+}
+
+/// Issue 12, item 4: a body over the server's 10 MiB is refused before it is sent, even
+/// with validation off.
+#[tokio::test]
+async fn a_body_over_ten_mib_is_not_sent() {
+    let server = Server::start(vec![]).await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_key(KEY.parse().unwrap())
+        .workspace("be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse().unwrap())
+        .session("my-session".parse().unwrap())
+        .rate_limit(RateLimit::Off)
+        .validate_before_send(false)
+        .build()
+        .unwrap();
+    // The longest data URI the validator accepts, plus the other fields: just over 10 MiB.
+    let prefix = "data:image/png;base64,";
+    let url = format!(
+        "{prefix}{}",
+        "A".repeat(wasphere_client::types::MAX_MEDIA_URL_LENGTH - prefix.len())
+    );
+    let image = wasphere_client::types::Image::new("923001234567", url);
+    let err = client
+        .send(&wasphere_client::Message::from(image))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit, .. } if limit == wasphere_client::types::MAX_BODY_BYTES),
+        "{err:?}"
+    );
+    assert_eq!(err.class(), wasphere_client::ErrorClass::Invalid);
+    assert!(err.to_string().ends_with("nothing was sent"), "{err}");
+    assert!(server.requests().is_empty(), "nothing reached the server");
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@
  * Errors: functions return WASPHERE_OK (0) or one of the WASPHERE_ERR_* codes below, the
  * exit-code classes of the `wasphere` command, and explain a failure in error_json:
  *   {"kind": "invalid" | "auth" | "not-found" | "rate-limited" | "server" | "network"
- *            | "outcome-unknown" | "other",
+ *            | "outcome-unknown" | "unexpected-answer" | "other",
  *    "code": <the return code>, "message": "<a sentence for people>",
  *    "status"?: <HTTP status>, "violations"?: [{"path","rule","origin","message",...}],
  *    "retryAfter"?: <seconds>, "serverMessages"?: ["..."], "reason"?: "<webhook detail>"}
@@ -41,7 +41,7 @@
 // The call succeeded.
 #define WASPHERE_OK 0
 
-// Anything else: an unexpected status (a redirect, 405, …), or an internal error.
+// Anything else: an internal error.
 #define WASPHERE_ERR_OTHER 1
 
 // Invalid input, so repeating the call will not help: a message that breaks a rule, a
@@ -72,6 +72,11 @@
 // The message may have been delivered (a 502/504 or other 5xx, a timeout or broken
 // connection after sending): check before sending it again, or it may arrive twice.
 #define WASPHERE_ERR_OUTCOME_UNKNOWN 8
+
+// Something other than the WaSphere API answered (a redirect, a proxy's or another
+// server's 404 or page, a status the API never gives): check the base URL. The message
+// was not sent.
+#define WASPHERE_ERR_UNEXPECTED_ANSWER 9
 
 // A WaSphere client. Opaque to C: create it with `wasphere_client_new`, free it with
 // `wasphere_client_free`.

@@ -10,7 +10,7 @@ use wasphere_types::{ApiKey, Violation};
 
 /// The call succeeded.
 pub const WASPHERE_OK: i32 = 0;
-/// Anything else: an unexpected status (a redirect, 405, …), or an internal error.
+/// Anything else: an internal error.
 pub const WASPHERE_ERR_OTHER: i32 = 1;
 /// Invalid input, so repeating the call will not help: a message that breaks a rule, a
 /// NULL or non-UTF-8 argument, malformed JSON, an unknown message type, a bad
@@ -34,6 +34,10 @@ pub const WASPHERE_ERR_NETWORK: i32 = 7;
 /// The message may have been delivered (a 502/504 or other 5xx, a timeout or broken
 /// connection after sending): check before sending it again, or it may arrive twice.
 pub const WASPHERE_ERR_OUTCOME_UNKNOWN: i32 = 8;
+/// Something other than the WaSphere API answered (a redirect, a proxy's or another
+/// server's 404 or page, a status the API never gives): check the base URL. The message
+/// was not sent.
+pub const WASPHERE_ERR_UNEXPECTED_ANSWER: i32 = 9;
 
 // The header needs the codes as literal numbers (cbindgen copies them as written), so
 // they are spelled out above and held to the client's classes here, at compile time.
@@ -47,6 +51,7 @@ const _: () = {
         WASPHERE_ERR_SERVER,
         WASPHERE_ERR_NETWORK,
         WASPHERE_ERR_OUTCOME_UNKNOWN,
+        WASPHERE_ERR_UNEXPECTED_ANSWER,
     ];
     let mut i = 0;
     while i < codes.len() {

@@ -35,7 +35,7 @@ pub use client::{WasphereClient, wasphere_client_free, wasphere_client_new, wasp
 pub use errors::{
     WASPHERE_ERR_AUTH, WASPHERE_ERR_INVALID, WASPHERE_ERR_NETWORK, WASPHERE_ERR_NOT_FOUND,
     WASPHERE_ERR_OTHER, WASPHERE_ERR_OUTCOME_UNKNOWN, WASPHERE_ERR_RATE_LIMITED,
-    WASPHERE_ERR_SERVER, WASPHERE_OK,
+    WASPHERE_ERR_SERVER, WASPHERE_ERR_UNEXPECTED_ANSWER, WASPHERE_OK,
 };
 pub use string_free::wasphere_string_free;
 pub use validate::wasphere_validate;

@@ -38,6 +38,7 @@ __all__ = [
     "ServerError",
     "NetworkError",
     "OutcomeUnknownError",
+    "UnexpectedAnswerError",
 ]
 
 # The return codes of wasphere.h.
@@ -109,9 +110,16 @@ class OutcomeUnknownError(WasphereError):
     code = 8
 
 
+class UnexpectedAnswerError(WasphereError):
+    """Something other than the WaSphere API answered (a redirect, a proxy's page): check
+    the base URL. The message was not sent."""
+
+    code = 9
+
+
 _BY_CODE = {cls.code: cls for cls in (ValidationError, AuthError, NotFoundError,
                                       RateLimitedError, ServerError, NetworkError,
-                                      OutcomeUnknownError)}
+                                      OutcomeUnknownError, UnexpectedAnswerError)}
 
 _lock = threading.Lock()
 _lib = None
