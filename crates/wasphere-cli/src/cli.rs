@@ -10,25 +10,27 @@ use std::time::Duration;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use wasphere_types::RateLimit;
 
-use crate::listen_addr;
-use crate::send_flags::{SEND_EXAMPLES, SendArgs, parse_duration};
+use crate::send_flags::{ConnectionArgs, SEND_EXAMPLES, SendArgs, parse_duration};
+use crate::{listen_addr, unix_time};
 
 /// The exit codes, shown at the end of `wasphere --help` and in the README.
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  other error (a file could not be read or written, …)
-  2  usage or validation error (nothing was sent)
+  2  usage or validation error, or a body too large for the server (nothing was sent)
   3  authentication: the API key was refused (401/403), or a webhook signature is bad
   4  not found (404): check the workspace and session
   5  rate limited (429), after the allowed retries
   6  server or session error (5xx, e.g. the session is not connected)
   7  network error or timeout before the request was sent: safe to retry
-  8  outcome unknown: the message may have been sent; check before retrying";
+  8  outcome unknown: the message may have been sent; check before retrying
+  9  not WaSphere's answer (a redirect, a proxy's or another server's page): check the base URL";
 
 const TOP_EXAMPLES: &str = "\
 Examples:
   wasphere demo
+  wasphere doctor
   wasphere send text --to 923001234567 --text 'Hello *there*'
   wasphere validate --type buttons body.json
   wasphere sandbox --addr 127.0.0.1:8080";
@@ -49,6 +51,7 @@ pub(crate) struct Cli {
         short = 'o',
         global = true,
         value_enum,
+        ignore_case = true,
         default_value_t = OutputFormat::Human,
         env = "WASPHERE_OUTPUT",
         hide_possible_values = true,
@@ -99,8 +102,11 @@ pub(crate) enum Command {
     #[command(after_help = SANDBOX_EXAMPLES)]
     Sandbox(SandboxArgs),
     /// Verify webhook deliveries, or receive them locally.
-    #[command(subcommand, disable_help_subcommand = true)]
+    #[command(subcommand, disable_help_subcommand = true, after_help = WEBHOOK_EXAMPLES)]
     Webhook(WebhookCommand),
+    /// Check the base URL, API key, workspace and session without sending a message.
+    #[command(after_help = DOCTOR_EXAMPLES)]
+    Doctor(DoctorArgs),
     /// Send all 14 types to an embedded sandbox and receive a button and a list reply.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
@@ -115,10 +121,10 @@ pub(crate) enum Command {
 const VALIDATE_EXAMPLES: &str = "\
 Examples:
   wasphere validate --type buttons body.json
-  wasphere validate list.json          # the type is taken from the file name when it is a type
+  wasphere validate list.json       # the type is taken from the file's name
   cat body.json | wasphere validate --type text -
 
-Exit code 0 when valid, 2 with every violation listed otherwise. Nothing is sent.";
+Exit code 0 when valid, 2 with every violation listed otherwise.";
 
 /// `wasphere validate`.
 #[derive(Debug, Args)]
@@ -156,14 +162,17 @@ pub(crate) struct SchemaArgs {
 const SANDBOX_EXAMPLES: &str = "\
 Examples:
   wasphere sandbox
-  wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --no-record   # for load tests
-  wasphere sandbox --addr 127.0.0.1:0 --rate-limit off --session my-session --session old:disconnected
-  WEBHOOK_SECRET=whsec wasphere sandbox --webhook-url http://127.0.0.1:8787/hook --webhook-secret-env WEBHOOK_SECRET
-  WEBHOOK_SECRET=whsec wasphere sandbox --webhook-url http://127.0.0.1:8787/hook --webhook-secret-env WEBHOOK_SECRET --statuses 2s,5s
+  wasphere sandbox --addr localhost:0 --rate-limit off --record off
+  wasphere sandbox --addr 127.0.0.1:0 --rate-limit off \\
+      --session my-session --session old:disconnected
+  WEBHOOK_SECRET=whsec wasphere sandbox \\
+      --webhook-url http://127.0.0.1:8787/hook \\
+      --webhook-secret-env WEBHOOK_SECRET --statuses 2s,5s
 
 The first line on stdout is `listening on http://ADDR`. Point the CLI at it with
 WASPHERE_BASE_URL=http://ADDR WASPHERE_API_KEY=wsk_test_sandbox
-WASPHERE_WORKSPACE=00000000-0000-4000-8000-000000000000 WASPHERE_SESSION=my-session.";
+WASPHERE_WORKSPACE=00000000-0000-4000-8000-000000000000 WASPHERE_SESSION=my-session.
+The /__sandbox/… routes (the record, faults, simulated replies) need the same API key.";
 
 /// `DELIVERED,READ` as two durations (`2s,5s`, `150ms,400ms`), read no earlier than delivered.
 fn parse_status_delays(text: &str) -> Result<(Duration, Duration), String> {
@@ -307,8 +316,9 @@ Example:
   WEBHOOK_SECRET=whsec wasphere webhook verify --secret-env WEBHOOK_SECRET \\
       --timestamp 1795000000 --signature 'v1,sha256=5d4…' < body.json
 
-Exit code 0 when authentic; 3 when the signature or timestamp is wrong (the reason is
-printed); 2 for a missing secret or a body that is not a webhook event.";
+Exit code 0 when authentic; 3 when the signature or timestamp does not check out (the
+reason is printed); 2 for a missing secret, a --timestamp that is not Unix seconds, or a
+body that is not a webhook event.";
 
 /// The signing secret's source.
 #[derive(Debug, Args)]
@@ -327,8 +337,8 @@ pub(crate) struct SecretSource {
 pub(crate) struct WebhookVerifyArgs {
     #[command(flatten)]
     pub(crate) secret: SecretSource,
-    /// The X-WaSphere-Timestamp header.
-    #[arg(long, allow_hyphen_values = true)]
+    /// The X-WaSphere-Timestamp header (Unix seconds).
+    #[arg(long, allow_hyphen_values = true, value_parser = unix_time::parse)]
     pub(crate) timestamp: String,
     /// The X-WaSphere-Signature header.
     #[arg(long, allow_hyphen_values = true)]
@@ -337,7 +347,8 @@ pub(crate) struct WebhookVerifyArgs {
 
 const WEBHOOK_LISTEN_EXAMPLES: &str = "\
 Example:
-  WEBHOOK_SECRET=whsec wasphere webhook listen --addr 127.0.0.1:8787 --secret-env WEBHOOK_SECRET | jq .
+  WEBHOOK_SECRET=whsec wasphere webhook listen --addr 127.0.0.1:8787 \\
+      --secret-env WEBHOOK_SECRET | jq .
 
   WEBHOOK_SECRET=whsec wasphere webhook listen --secret-env WEBHOOK_SECRET \\
       --forward-to http://localhost:3000/hooks
@@ -366,9 +377,27 @@ pub(crate) struct WebhookListenArgs {
     pub(crate) forward_to: Option<String>,
 }
 
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  wasphere doctor
+  wasphere doctor --profile staging -o json
+
+Checks the settings as `send` reads them (flags, environment, profile), then posts an
+empty body to the text endpoint: the server refuses it as invalid only after the key,
+workspace and session were accepted, so nothing is ever sent. It counts as one request
+on the key's rate limit. Exit code 0 when everything checked is right; otherwise the
+exit code `send` would have given (3 key, 4 session, 7 network, 9 not WaSphere, …).";
+
+/// `wasphere doctor`.
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
 const DEMO_EXAMPLES: &str = "\
 Example:
-  cargo run --release -p wasphere-cli -- demo
+  wasphere demo
 
 Works offline: the sandbox, the webhook receiver and the client all run in this process on
 127.0.0.1.";
@@ -382,7 +411,7 @@ pub(crate) struct DemoArgs {}
 #[command(after_help = CONFIG_EXAMPLES)]
 pub(crate) enum ConfigCommand {
     /// Save a setting in the profile (the API key is asked for without echo when VALUE is omitted).
-    #[command(after_help = CONFIG_EXAMPLES)]
+    #[command(after_help = CONFIG_SET_EXAMPLES)]
     Set {
         /// The setting.
         key: ConfigKey,
@@ -390,16 +419,16 @@ pub(crate) enum ConfigCommand {
         value: Option<String>,
     },
     /// Print a setting (the API key is shown redacted).
-    #[command(after_help = CONFIG_EXAMPLES)]
+    #[command(after_help = CONFIG_GET_EXAMPLES)]
     Get {
         /// The setting.
         key: ConfigKey,
     },
     /// Print every setting of the profile (the API key redacted), and where the file is.
-    #[command(after_help = CONFIG_EXAMPLES)]
+    #[command(after_help = CONFIG_LIST_EXAMPLES)]
     List,
     /// Remove a setting from the profile.
-    #[command(after_help = CONFIG_EXAMPLES)]
+    #[command(after_help = CONFIG_UNSET_EXAMPLES)]
     Unset {
         /// The setting.
         key: ConfigKey,
@@ -410,12 +439,43 @@ const CONFIG_EXAMPLES: &str = "\
 Examples:
   wasphere config set base-url https://api.yourdomain.com
   wasphere config set api-key                 # prompts without echo
-  wasphere config set session my-session --profile staging
   wasphere config get api-key                 # prints wsk_live_… (redacted)
-  wasphere config list
+  wasphere config list --profile staging
+  wasphere config unset session
 
 The file is config.toml in the platform config directory (or $WASPHERE_CONFIG_DIR),
-created with mode 0600.";
+created with mode 0600. Each value is checked when it is set.";
+
+const CONFIG_SET_EXAMPLES: &str = "\
+Examples:
+  wasphere config set base-url https://api.yourdomain.com
+  wasphere config set api-key                 # prompts without echo
+  wasphere config set api-key - < key.txt
+  wasphere config set session my-session --profile staging
+
+Each value is checked when it is set: a base URL must be https (or http to this
+machine), a workspace a UUID, a session 1 to 64 of a-z A-Z 0-9 _ -, a key wsk_….";
+
+const CONFIG_GET_EXAMPLES: &str = "\
+Examples:
+  wasphere config get base-url
+  wasphere config get api-key                 # prints wsk_live_… (redacted)";
+
+const CONFIG_LIST_EXAMPLES: &str = "\
+Examples:
+  wasphere config list
+  wasphere config list --profile staging -o json";
+
+const CONFIG_UNSET_EXAMPLES: &str = "\
+Example:
+  wasphere config unset api-key --profile staging";
+
+const WEBHOOK_EXAMPLES: &str = "\
+Examples:
+  WEBHOOK_SECRET=whsec wasphere webhook verify --secret-env WEBHOOK_SECRET \\
+      --timestamp 1795000000 --signature 'v1,sha256=5d4…' < body.json
+  WEBHOOK_SECRET=whsec wasphere webhook listen --addr 127.0.0.1:8787 \\
+      --secret-env WEBHOOK_SECRET | jq .";
 
 /// The settings a profile holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -444,7 +504,8 @@ impl ConfigKey {
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
-  wasphere completions bash > ~/.local/share/bash-completion/completions/wasphere
+  wasphere completions bash \\
+      > ~/.local/share/bash-completion/completions/wasphere
   wasphere completions zsh > \"${fpath[1]}/_wasphere\"
   wasphere completions fish > ~/.config/fish/completions/wasphere.fish";
 

@@ -48,6 +48,12 @@ pub(crate) fn from_client(err: Error) -> Failure {
         ErrorClass::OutcomeUnknown => Some(
             "check before sending it again, or the recipient may get it twice".to_owned(),
         ),
+        ErrorClass::UnexpectedAnswer => Some(
+            "check the base URL (--base-url, WASPHERE_BASE_URL or `wasphere config set base-url`): it must be the WaSphere API's own address, e.g. https://api.yourdomain.com; `wasphere doctor` checks it".to_owned(),
+        ),
+        ErrorClass::Invalid if matches!(err, Error::PayloadTooLarge { .. } | Error::BodyTooLarge { .. }) => Some(
+            "the server reads at most 10 MiB per request: send large media as an https URL rather than a data URI".to_owned(),
+        ),
         ErrorClass::Invalid | ErrorClass::Other => None,
     };
     match hint {

@@ -15,6 +15,8 @@
 
 mod cli;
 mod client_failure;
+#[cfg(test)]
+mod command_tree_tests;
 mod commands;
 mod compose;
 mod failure;
@@ -28,6 +30,7 @@ mod send_flags;
 mod settings;
 mod shutdown;
 mod trigger_event;
+mod unix_time;
 mod webhook_receiver;
 
 use std::process::ExitCode;
@@ -83,15 +86,23 @@ fn usage_error(e: clap::Error) -> ExitCode {
     failure::exit_code(ErrorClass::Invalid)
 }
 
+/// Whether `--output json` (or `WASPHERE_OUTPUT=json`, any case) was asked for. Reads the
+/// arguments as `OsString`s: this runs when parsing failed, possibly because an argument
+/// is not UTF-8, where `std::env::args` would panic.
 fn wants_json() -> bool {
-    if std::env::var("WASPHERE_OUTPUT").is_ok_and(|v| v == "json") {
+    let is_json = |v: &std::ffi::OsStr| v.eq_ignore_ascii_case("json");
+    if std::env::var_os("WASPHERE_OUTPUT").is_some_and(|v| is_json(&v)) {
         return true;
     }
-    let args: Vec<String> = std::env::args().collect();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     args.iter().enumerate().any(|(i, a)| {
-        a == "--output=json"
-            || a == "-ojson"
-            || ((a == "--output" || a == "-o") && args.get(i + 1).is_some_and(|v| v == "json"))
+        let next_is_json = || args.get(i + 1).is_some_and(|v| is_json(v));
+        a.to_str().is_some_and(|a| {
+            a.strip_prefix("--output=")
+                .or_else(|| a.strip_prefix("-o").filter(|v| !v.is_empty()))
+                .is_some_and(|v| v.trim_start_matches('=').eq_ignore_ascii_case("json"))
+                || ((a == "--output" || a == "-o") && next_is_json())
+        })
     })
 }
 

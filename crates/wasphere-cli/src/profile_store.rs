@@ -49,6 +49,36 @@ pub(crate) struct Profile {
     pub(crate) session: Option<String>,
 }
 
+impl ConfigFile {
+    /// The profile `name`, or the default one when `None`. A default profile that was
+    /// never written is empty; a named one that does not exist is an error, worded the
+    /// same for every command that reads a profile.
+    pub(crate) fn profile(&self, name: Option<&str>, path: &Path) -> Result<Profile, Failure> {
+        let label = name.unwrap_or(DEFAULT_PROFILE);
+        match (self.profiles.get(label), name) {
+            (Some(profile), _) => Ok(profile.clone()),
+            (None, None) => Ok(Profile::default()),
+            (None, Some(_)) => {
+                let existing: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+                let hint = match existing.as_slice() {
+                    [] => {
+                        "create it with `wasphere config set KEY VALUE --profile NAME`".to_owned()
+                    }
+                    names => format!(
+                        "the profiles are {}; create this one with `wasphere config set KEY VALUE --profile {label}`",
+                        names.join(", ")
+                    ),
+                };
+                Err(Failure::invalid(format!(
+                    "there is no profile {label:?} in {}",
+                    path.display()
+                ))
+                .hint(hint))
+            }
+        }
+    }
+}
+
 impl Profile {
     /// The value of `key`.
     pub(crate) fn get(&self, key: ConfigKey) -> Option<&str> {

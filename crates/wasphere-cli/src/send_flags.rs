@@ -11,7 +11,8 @@ use wasphere_types::{Gif, Image, Video, ViewOnce};
 pub(crate) const SEND_EXAMPLES: &str = "\
 Examples:
   wasphere send text --to '+92 300 1234567' --text 'Hello!'
-  wasphere send document --to 923001234567 --url https://yourcdn.com/a.pdf --file-name report.pdf
+  wasphere send document --to 923001234567 \\
+      --url https://yourcdn.com/a.pdf --file-name report.pdf
   wasphere send buttons --json buttons.json --dry-run
   echo '{\"to\":\"923001234567\",\"text\":\"hi\"}' | wasphere send text --json -
 
@@ -36,72 +37,72 @@ pub(crate) struct SendArgs {
 pub(crate) enum SendMessage {
     /// A text message (WhatsApp formatting: *bold*, _italic_, ~strike~, `mono`).
     #[command(
-        after_help = "Example:\n  wasphere send text --to 923001234567 --text 'Your order *#1234* has shipped'"
+        after_help = "Example:\n  wasphere send text --to 923001234567 \\\n      --text 'Your order *#1234* has shipped'"
     )]
     Text(SendFlags<TextFields>),
     /// An image with an optional caption.
     #[command(
-        after_help = "Example:\n  wasphere send image --to 923001234567 --url https://yourcdn.com/photo.jpg --caption 'Here it is'"
+        after_help = "Example:\n  wasphere send image --to 923001234567 \\\n      --url https://yourcdn.com/photo.jpg --caption 'Here it is'"
     )]
     Image(SendFlags<Captioned<Image>>),
     /// A video with an optional caption.
     #[command(
-        after_help = "Example:\n  wasphere send video --to 923001234567 --url https://yourcdn.com/tutorial.mp4"
+        after_help = "Example:\n  wasphere send video --to 923001234567 \\\n      --url https://yourcdn.com/tutorial.mp4"
     )]
     Video(SendFlags<Captioned<Video>>),
     /// An audio file, or a voice note with --voice-note.
     #[command(
-        after_help = "Example:\n  wasphere send audio --to 923001234567 --url https://yourcdn.com/greeting.ogg --voice-note"
+        after_help = "Example:\n  wasphere send audio --to 923001234567 \\\n      --url https://yourcdn.com/greeting.ogg --voice-note"
     )]
     Audio(SendFlags<AudioFields>),
     /// Any file as a document attachment.
     #[command(
-        after_help = "Example:\n  wasphere send document --to 923001234567 --url https://yourcdn.com/invoice.pdf --file-name invoice.pdf\n  (--mimetype is inferred from the file name's extension when omitted)"
+        after_help = "Example:\n  wasphere send document --to 923001234567 \\\n      --url https://yourcdn.com/invoice.pdf --file-name invoice.pdf\n\n--mimetype is inferred from the file name's extension when omitted."
     )]
     Document(SendFlags<DocumentFields>),
     /// An MP4 that plays as a looping GIF.
     #[command(
-        after_help = "Example:\n  wasphere send gif --to 923001234567 --url https://yourcdn.com/celebration.mp4 --caption 'Congratulations!'"
+        after_help = "Example:\n  wasphere send gif --to 923001234567 \\\n      --url https://yourcdn.com/celebration.mp4 --caption 'Congratulations!'"
     )]
     Gif(SendFlags<Captioned<Gif>>),
     /// A PNG or JPG, converted to a WebP sticker by the server.
     #[command(
-        after_help = "Example:\n  wasphere send sticker --to 923001234567 --url https://yourcdn.com/thumbs-up.png"
+        after_help = "Example:\n  wasphere send sticker --to 923001234567 \\\n      --url https://yourcdn.com/thumbs-up.png"
     )]
     Sticker(SendFlags<StickerFields>),
     /// A map pin.
     #[command(
-        after_help = "Example:\n  wasphere send location --to 923001234567 --latitude 33.6844 --longitude 73.0479 --name Islamabad"
+        after_help = "Example:\n  wasphere send location --to 923001234567 \\\n      --latitude 33.6844 --longitude 73.0479 --name Islamabad"
     )]
     Location(SendFlags<LocationFields>),
     /// A contact card.
     #[command(
-        after_help = "Example:\n  wasphere send contact --to 923001234567 --display-name 'John Doe' --phone-number +923001234567"
+        after_help = "Example:\n  wasphere send contact --to 923001234567 \\\n      --display-name 'John Doe' --phone-number +923001234567"
     )]
     Contact(SendFlags<ContactFields>),
     /// A poll with 2 to 12 options.
     #[command(
-        after_help = "Example:\n  wasphere send poll --to 923001234567 --name 'Lunch?' --option Pizza --option Sushi --option Salad"
+        after_help = "Example:\n  wasphere send poll --to 923001234567 --name 'Lunch?' \\\n      --option Pizza --option Sushi --option Salad"
     )]
     Poll(SendFlags<PollFields>),
     /// A message with 1 to 3 reply buttons; taps come back as message.received webhooks.
     #[command(
-        after_help = "Example:\n  wasphere send buttons --to 923001234567 --text 'Choose:' --footer WaSphere \\\n      --button 'btn1=Option A' --button 'btn2=Option B'"
+        after_help = "Example:\n  wasphere send buttons --to 923001234567 --text 'Choose:' \\\n      --footer WaSphere --button 'btn1=Option A' --button 'btn2=Option B'"
     )]
     Buttons(SendFlags<ButtonsFields>),
     /// An interactive list: sections of rows; picks come back as message.received webhooks.
     #[command(
-        after_help = "Example:\n  wasphere send list --to 923001234567 --title 'Choose your plan' --text 'Select below:' \\\n      --button-text 'View Options' --section Plans \\\n      --row 'free=Free=Basic' --row 'pro=Pro=Full access'\n\nEach --row belongs to the --section before it."
+        after_help = "Example:\n  wasphere send list --to 923001234567 --title 'Choose your plan' \\\n      --text 'Select below:' --button-text 'View Options' \\\n      --section Plans --row 'free=Free=Basic' --row 'pro=Pro=Full access'\n\nEach --row belongs to the --section before it."
     )]
     List(SendFlags<ListFields>),
     /// An image that disappears after one view.
     #[command(
-        after_help = "Example:\n  wasphere send view-once --to 923001234567 --url https://yourcdn.com/otp.jpg --caption 'Your code'"
+        after_help = "Example:\n  wasphere send view-once --to 923001234567 \\\n      --url https://yourcdn.com/otp.jpg --caption 'Your code'"
     )]
     ViewOnce(SendFlags<Captioned<ViewOnce>>),
     /// An emoji reaction to an earlier message (--emoji '' removes it).
     #[command(
-        after_help = "Example:\n  wasphere send reaction --to 923001234567 --message-id 3EB0C767D097B7C7A5C1 --emoji 👍"
+        after_help = "Example:\n  wasphere send reaction --to 923001234567 \\\n      --message-id 3EB0C767D097B7C7A5C1 --emoji 👍"
     )]
     Reaction(SendFlags<ReactionFields>),
 }
@@ -371,8 +372,11 @@ fn parse_row(s: &str) -> Result<RowSpec, String> {
     })
 }
 
+/// `500ms`, `10s`, `2m`, `1h 30m`: a number and a unit, as humantime reads them.
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write e.g. 500ms, 10s, 2m)"))
+    humantime::parse_duration(s).map_err(|_| {
+        format!("{s:?} is not a duration: write a number and a unit, e.g. 500ms, 10s or 2m")
+    })
 }
 
 #[cfg(test)]
@@ -393,5 +397,16 @@ mod tests {
         assert_eq!(row.description.as_deref(), Some("Full = access"));
         assert_eq!(parse_row("free=Free").unwrap().description, None);
         assert!(parse_row("free").is_err());
+    }
+
+    /// Issue 12, item 12: `--timeout abc` said "expected number at 0".
+    #[test]
+    fn durations_say_what_they_look_like() {
+        assert_eq!(parse_duration("1m 30s").unwrap(), Duration::from_secs(90));
+        for bad in ["abc", "10", "-1s"] {
+            let e = parse_duration(bad).unwrap_err();
+            assert!(e.contains("is not a duration") && e.contains("10s"), "{e}");
+            assert!(!e.contains(" at "), "{e}");
+        }
     }
 }

@@ -117,19 +117,7 @@ impl<'a, E: Fn(&str) -> Option<String>> Resolver<'a, E> {
             Some(p) => p.clone(),
             None => profile_store::config_path()?,
         };
-        let mut file = profile_store::load(&path)?;
-        let profile = match file.profiles.remove(self.profile_label()) {
-            Some(p) => p,
-            None if self.profile_name.is_none() => Profile::default(),
-            None => {
-                return Err(Failure::invalid(format!(
-                    "there is no profile {:?} in {}",
-                    self.profile_label(),
-                    path.display()
-                ))
-                .hint("create it with `wasphere config set KEY VALUE --profile NAME`"));
-            }
-        };
+        let profile = profile_store::load(&path)?.profile(self.profile_name.as_deref(), &path)?;
         if profile.api_key.is_some() && profile_store::readable_by_others(&path) {
             self.warnings.borrow_mut().push(format!(
                 "{} holds an API key and is readable by other users: run chmod 600 on it",

@@ -220,3 +220,64 @@ fn the_file_is_not_read_when_flags_and_environment_say_everything() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("line 1"), "{}", stderr(&output));
 }
+
+/// Issue 12, item 11: `config set base-url http://example.com` was accepted, then every
+/// send refused it.
+#[test]
+fn a_base_url_that_send_would_refuse_is_refused_when_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = config(dir.path(), &["set", "base-url", "http://example.com"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("--allow-insecure-http"), "{err}");
+    assert!(!dir.path().join("config.toml").exists(), "nothing saved");
+    let output = config(dir.path(), &["set", "base-url", "http://127.0.0.1:8080"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// Issue 12, item 11: `--profile nosuch config list` showed an empty profile, while `send`
+/// said it did not exist. Both say it does not exist.
+#[test]
+fn a_missing_profile_is_missing_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        config(dir.path(), &["set", "session", "s", "--profile", "staging"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let send = wasphere(dir.path())
+        .args([
+            "--profile",
+            "nosuch",
+            "send",
+            "text",
+            "--to",
+            "923001234567",
+            "--text",
+            "hi",
+        ])
+        .output()
+        .unwrap();
+    let send_err = String::from_utf8_lossy(&send.stderr).into_owned();
+    for args in [
+        vec!["list"],
+        vec!["get", "session"],
+        vec!["unset", "session"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--profile", "nosuch"]);
+        let output = config(dir.path(), &args);
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), send.status.code(), "{args:?}: {err}");
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(err, send_err, "{args:?}: the same words as send");
+        assert!(
+            err.contains("there is no profile \"nosuch\"") && err.contains("staging"),
+            "{err}"
+        );
+    }
+    // The default profile, never written, is simply empty.
+    let fresh = tempfile::tempdir().unwrap();
+    assert_eq!(config(fresh.path(), &["list"]).status.code(), Some(0));
+}

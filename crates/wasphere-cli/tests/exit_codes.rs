@@ -172,3 +172,92 @@ fn exit_8_when_the_answer_times_out() {
     assert_eq!(sandbox.running().requests_seen(), 1, "not retried");
     assert_eq!(sandbox.running().messages().len(), 1);
 }
+
+/// A server on a free port that answers every request with `answer`, as raw HTTP/1.1.
+fn canned_server(answer: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head and the body its Content-Length announces, then answer.
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen);
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        break;
+                    }
+                }
+            }
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+/// Issue 12, item 9: a redirect exited 1, documented as "a file could not be read".
+#[test]
+fn exit_9_when_something_other_than_wasphere_answers() {
+    let sandbox = TestSandbox::start();
+    let redirect = canned_server(
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: https://api.example.com/v2\r\nContent-Length: 0\r\n\r\n",
+    );
+    let (code, err) = code_of(&sandbox, &["--base-url", &redirect]);
+    assert_eq!(code, Some(9), "{err}");
+    assert!(
+        err.contains("redirected") && err.contains("https://api.example.com/v2"),
+        "{err}"
+    );
+    assert!(err.contains("check the base URL"), "{err}");
+
+    // Issue 12, item 8: a proxy's bare 404 is not "session not found".
+    let bare_404 = canned_server(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\n404 page not found",
+    );
+    let (code, err) = code_of(&sandbox, &["--base-url", &bare_404]);
+    assert_eq!(code, Some(9), "{err}");
+    assert!(
+        err.contains("nothing answered as WaSphere at this address"),
+        "{err}"
+    );
+    assert!(!err.contains("session not found"), "{err}");
+
+    // A wrong path prefix in front of the real API is the same mistake.
+    let prefixed = format!("{}/v2", sandbox.base_url());
+    let (code, err) = code_of(&sandbox, &["--base-url", &prefixed, "-o", "json"]);
+    assert_eq!(code, Some(9), "{err}");
+    let json: Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(json["error"]["kind"], "unexpected-answer");
+    assert_eq!(json["error"]["status"], 404);
+    assert_eq!(sandbox.running().messages().len(), 0);
+}
+
+/// Issue 12, item 9: a 413 exited 1 with no advice. It is a refusal before delivery, with
+/// the size limit said.
+#[test]
+fn a_413_is_a_refusal_that_says_the_limit() {
+    let sandbox = TestSandbox::start();
+    let proxy = canned_server(
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nContent-Length: 81\r\n\r\n{\"statusCode\":413,\"message\":\"request entity too large\",\"error\":\"Payload Too Large\"}",
+    );
+    let (code, err) = code_of(&sandbox, &["--base-url", &proxy]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("413") && err.contains("10 MiB"), "{err}");
+    assert!(err.contains("the message was not sent"), "{err}");
+    assert!(err.contains("hint:") && err.contains("URL"), "{err}");
+}

@@ -50,6 +50,7 @@ fn help_of_every_subcommand() {
         &["webhook", "verify"],
         &["webhook", "listen"],
         &["webhook", "trigger"],
+        &["doctor"],
         &["demo"],
         &["config"],
         &["config", "set"],

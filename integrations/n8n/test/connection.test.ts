@@ -31,6 +31,13 @@ test('the key check reads each answer the way the contract documents it', async 
 		[{ statusCode: 403, body: { message: 'API key missing required permission: messages:send' } }, 'Error', /permission/],
 		[{ statusCode: 404, body: { statusCode: 404, message: 'Session not found' } }, 'Error', /Session not found/],
 		[{ statusCode: 404, body: '' }, 'Error', /check the base URL/],
+		[{ statusCode: 404, body: '404 page not found' }, 'Error', /check the base URL/],
+		[{ statusCode: 404, body: { message: 'no Route matched with those values' } }, 'Error', /check the base URL/],
+		[
+			{ statusCode: 404, body: { statusCode: 404, message: 'Cannot POST /v1/workspaces/x/messages/text', error: 'Not Found' } },
+			'Error',
+			/check the base URL/,
+		],
 		[{ statusCode: 400, body: { error: 'INVALID_SESSION_ID' } }, 'Error', /session ID/],
 		[{ statusCode: 429, body: { retryAfter: 3 } }, 'OK', /rate limit/],
 		[{ statusCode: 201, body: { messageId: 'X' } }, 'Error', /not a WaSphere server/],

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use serde_json::{Map, Value, json};
-use wasphere_client::{BaseUrl, ErrorClass};
+use wasphere_client::{BaseUrl, BaseUrlProblem, ErrorClass};
 use wasphere_types::{ApiKey, SessionId, WorkspaceId};
 
 use crate::cli::{ConfigCommand, ConfigKey};
@@ -25,8 +25,13 @@ pub(crate) fn run(
     out: &Output,
 ) -> Result<(), Failure> {
     let path = profile_store::config_path()?;
-    let name = profile.unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
     let mut file = profile_store::load(&path)?;
+    // Only `set` makes a profile; reading one that does not exist is an error, as `send`
+    // says it is.
+    if !matches!(command, ConfigCommand::Set { .. }) {
+        file.profile(profile.as_deref(), &path)?;
+    }
+    let name = profile.unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
     match command {
         ConfigCommand::Set { key, value } => {
             let value = match (key, value) {
@@ -147,13 +152,16 @@ fn checked(key: ConfigKey, value: &str) -> Result<String, Failure> {
     let value = value.trim();
     let bad = |e: String| Failure::invalid(format!("cannot set {}: {e}", key.as_str()));
     match key {
-        ConfigKey::BaseUrl => {
-            // Saved as typed (minus a trailing slash); `--allow-insecure-http` is a
-            // per-run decision, so a remote http URL is accepted here and refused at send.
-            BaseUrl::parse(value, true)
-                .map(String::from)
-                .map_err(|e| bad(e.to_string()))
-        }
+        // Checked as `send` checks it, so a saved URL never breaks every later send: plain
+        // http only to this machine. `--allow-insecure-http` stays a per-run decision.
+        ConfigKey::BaseUrl => BaseUrl::parse(value, false)
+            .map(String::from)
+            .map_err(|e| match e.problem() {
+                BaseUrlProblem::InsecureHttp => bad(e.to_string()).hint(
+                    "use https://; for a trusted network, pass the URL per run instead: --base-url URL --allow-insecure-http",
+                ),
+                _ => bad(e.to_string()),
+            }),
         ConfigKey::ApiKey => ApiKey::new(value)
             .map(|k| k.expose_secret().to_owned())
             .map_err(|e| bad(e.to_string())),
@@ -200,6 +208,14 @@ mod tests {
             checked(ConfigKey::BaseUrl, "https://api.example.com/").unwrap(),
             "https://api.example.com"
         );
+        assert_eq!(
+            checked(ConfigKey::BaseUrl, "http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        // Issue 12, item 11: accepted, then refused by every send.
+        let err = checked(ConfigKey::BaseUrl, "http://example.com").unwrap_err();
+        assert!(err.message.contains("http"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("--allow-insecure-http"));
         assert!(checked(ConfigKey::Workspace, "nope").is_err());
         assert!(checked(ConfigKey::Session, "a b").is_err());
         let err = checked(ConfigKey::ApiKey, "sk_live_secret").unwrap_err();

@@ -3,6 +3,7 @@
 mod completions;
 mod config;
 mod demo;
+mod doctor;
 mod sandbox;
 mod schema;
 mod send;
@@ -35,6 +36,7 @@ pub(crate) fn run(cli: Cli, matches: &ArgMatches, out: &Output) -> Result<(), Fa
         Command::Webhook(WebhookCommand::Listen(args)) => webhook_listen::run(&args, out),
         Command::Webhook(WebhookCommand::Trigger(args)) => webhook_trigger::run(&args, out),
         Command::Demo(args) => demo::run(&args, out),
+        Command::Doctor(args) => doctor::run(&args, cli.profile, out),
         Command::Config(command) => config::run(command, cli.profile, out),
         Command::Completions(args) => completions::run(&args),
     }

@@ -5,6 +5,7 @@ use std::io::ErrorKind;
 use wasphere_sandbox::{
     ConnectionLimits, DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox,
 };
+use wasphere_types::ApiKey;
 use wasphere_types::webhook::WebhookSecret;
 
 use crate::cli::SandboxArgs;
@@ -45,6 +46,8 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
         sessions.push(DEFAULT_SESSION.to_owned());
     }
     if let Some(key) = &args.api_key {
+        // Checked here to name the flag; the key itself is never echoed.
+        ApiKey::new(key).map_err(|e| Failure::invalid(format!("--api-key: {e}")))?;
         builder = builder.api_key(KeyConfig::new(key));
     }
     if let (Some(url), Some(var)) = (&args.webhook_url, &args.webhook_secret_env) {

@@ -68,7 +68,7 @@ pub(crate) fn run(
     result
 }
 
-fn env_var(name: &str) -> Option<String> {
+pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
@@ -105,7 +105,7 @@ fn normalise_recipient(message: &mut Message, out: &Output) {
     *message.to_mut() = lenient.recipient.into();
 }
 
-fn report_key_source(source: Option<&Source>, out: &Output) {
+pub(crate) fn report_key_source(source: Option<&Source>, out: &Output) {
     if source == Some(&Source::Flag("--api-key")) {
         out.warning(
             "--api-key is visible to other users in the process list; prefer --api-key-file FILE or WASPHERE_API_KEY",
@@ -152,7 +152,30 @@ fn send(
     message: &Message,
     out: &Output,
 ) -> Result<(), Failure> {
-    let client = Client::builder()
+    let client = client(c, endpoint, key)?;
+    let runtime = super::runtime(false)?;
+    let sent = runtime
+        .block_on(client.send(message))
+        .map_err(client_failure::from_client)?;
+    if out.is_json() {
+        out.json(&serde_json::to_value(&sent).unwrap_or(Value::Null));
+    } else {
+        out.line(&sent.message_id);
+        if sent.status.as_str() != "sent" {
+            out.notice(&format!("status: {}", sent.status));
+        }
+    }
+    Ok(())
+}
+
+/// The client of one run of the CLI, as the connection flags ask: every command that
+/// talks to the API (`send`, `doctor`) uses the same settings.
+pub(crate) fn client(
+    c: &ConnectionArgs,
+    endpoint: Endpoint,
+    key: ApiKey,
+) -> Result<Client, Failure> {
+    Client::builder()
         .base_url(endpoint.base_url)
         .api_key(key)
         .workspace(endpoint.workspace)
@@ -171,18 +194,5 @@ fn send(
         // Validated (or deliberately not) by `run`, once.
         .validate_before_send(false)
         .build()
-        .map_err(client_failure::from_client)?;
-    let runtime = super::runtime(false)?;
-    let sent = runtime
-        .block_on(client.send(message))
-        .map_err(client_failure::from_client)?;
-    if out.is_json() {
-        out.json(&serde_json::to_value(&sent).unwrap_or(Value::Null));
-    } else {
-        out.line(&sent.message_id);
-        if sent.status.as_str() != "sent" {
-            out.notice(&format!("status: {}", sent.status));
-        }
-    }
-    Ok(())
+        .map_err(client_failure::from_client)
 }

@@ -44,11 +44,43 @@ pub(crate) fn run(args: &WebhookVerifyArgs, out: &Output) -> Result<(), Failure>
     Ok(())
 }
 
-/// Why a delivery was refused, with its exit code.
+/// Why a delivery was refused, with its exit code and what to check.
 pub(crate) fn refusal(e: VerifyError) -> Failure {
-    match e {
-        VerifyError::InvalidBody(_) => Failure::invalid(e.to_string()),
-        other => Failure::new(ErrorClass::Auth, format!("not authentic: {other}"))
-            .hint("check the secret, and that the body is passed byte for byte as received"),
+    let hint = match e {
+        VerifyError::InvalidBody(_) => return Failure::invalid(e.to_string()),
+        VerifyError::TooOld { .. } | VerifyError::TooNew { .. } => {
+            "the signature may be right but the time is not: check this machine's clock (and the sender's), or this is an old delivery being replayed"
+        }
+        VerifyError::MissingTimestamp | VerifyError::MissingSignature => {
+            "pass both headers as they came with the delivery"
+        }
+        _ => "check the secret, and that the body is passed byte for byte as received",
+    };
+    Failure::new(ErrorClass::Auth, format!("not authentic: {e}")).hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12, item 12: a stale timestamp got the hint about the secret.
+    #[test]
+    fn a_stale_delivery_is_blamed_on_the_clock_not_the_secret() {
+        for e in [
+            VerifyError::TooOld { age_secs: 900 },
+            VerifyError::TooNew { ahead_secs: 900 },
+        ] {
+            let f = refusal(e);
+            assert_eq!(f.class, ErrorClass::Auth);
+            let hint = f.hint.unwrap();
+            assert!(hint.contains("clock") && hint.contains("replay"), "{hint}");
+            assert!(!hint.contains("secret"), "{hint}");
+        }
+        assert!(
+            refusal(VerifyError::BadSignature)
+                .hint
+                .unwrap()
+                .contains("secret")
+        );
     }
 }

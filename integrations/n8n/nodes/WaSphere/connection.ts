@@ -143,7 +143,10 @@ export async function checkKey(connection: Connection, post: Post): Promise<KeyC
 				message: `The API key lacks the messages:send permission or is bound to another session: ${said}`,
 			};
 		case 404:
-			if (said === '') {
+			// The server's own 404 is `{"statusCode":404,"message":…}`; a proxy's bare 404, another
+			// server's page, or NestJS's `Cannot POST /path` (a wrong path prefix) is not about the
+			// session. The same rule as wasphere-client's, so `wasphere doctor` says the same.
+			if (body.statusCode !== 404 || said === '' || /^Cannot (POST|GET) /.test(said)) {
 				return {
 					status: 'Error',
 					message: `Nothing answered as WaSphere at ${connection.baseUrl}: check the base URL`,
