@@ -32,7 +32,7 @@ for target in "${targets[@]}"; do
     if ! cargo +nightly fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -print_funcs=0 \
         -print_final_stats=1 >"$log" 2>&1; then
-        grep -v '^#[0-9]' "$log" | tail -n 80
+        grep -v "^#[0-9]" "$log" | grep -v "^\s*[0-9]*: \|^\s*at " | tail -n 60
         echo "fuzz $target: FAILED after $((SECONDS - started)) s (input in fuzz/artifacts/$target)"
         exit 1
     fi
