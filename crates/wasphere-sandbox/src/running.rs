@@ -5,7 +5,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use wasphere_types::WorkspaceId;
@@ -44,7 +44,7 @@ pub struct RunningSandbox {
 
 impl RunningSandbox {
     async fn start(builder: SandboxBuilder) -> io::Result<Self> {
-        let listener = TcpListener::bind(builder.addr).await?;
+        let listener = listen(builder.addr, builder.limits.max_connections)?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let records = Arc::new(Records::new(builder.record_limit));
@@ -187,6 +187,21 @@ impl RunningSandbox {
             let _ = server.await;
         }
     }
+}
+
+/// Binds `addr` with a listen queue as long as the connection cap (the system's default of
+/// 128 drops the handshakes of a burst of connections, which then crawl in on TCP's
+/// retransmission backoff).
+fn listen(addr: SocketAddr, max_connections: usize) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As std's bind does: a restarted sandbox can take its port back at once.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(u32::try_from(max_connections.clamp(128, 4096)).unwrap_or(1024))
 }
 
 /// `0.0.0.0:P` → `127.0.0.1:P`, `[::]:P` → `[::1]:P`; other addresses unchanged.
