@@ -87,6 +87,7 @@ async fn a_reply_and_the_statuses_are_handled_once_despite_failed_first_attempts
         .unwrap();
     let tap = reqwest::Client::new()
         .post(format!("{}/__sandbox/simulate/reply", sandbox.base_url()))
+        .bearer_auth(wasphere_sandbox::DEFAULT_API_KEY)
         .json(&serde_json::json!({"messageId": sent.message_id, "buttonId": "yes"}))
         .send()
         .await
