@@ -72,16 +72,7 @@ fn sandbox_serves_until_sigterm() {
     );
     let base = first.trim_start_matches("listening on ").to_owned();
 
-    let send = |session: &str| {
-        wasphere(dir.path())
-            .env("WASPHERE_BASE_URL", &base)
-            .env("WASPHERE_API_KEY", "wsk_test_sandbox")
-            .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
-            .env("WASPHERE_SESSION", session)
-            .args(["send", "text", "--to", "923001234567", "--text", "hi"])
-            .output()
-            .unwrap()
-    };
+    let send = |session: &str| send_hi(dir.path(), &base, session);
     assert_eq!(send("main").status.code(), Some(0));
     assert_eq!(send("old").status.code(), Some(6));
     assert_eq!(
@@ -96,6 +87,18 @@ fn sandbox_serves_until_sigterm() {
 }
 
 /// `GET path` on a local server, as plain HTTP/1.1; the body of the answer.
+/// `wasphere send text` of "hi" to the sandbox at `base`, with its default key, on `session`.
+fn send_hi(dir: &std::path::Path, base: &str, session: &str) -> std::process::Output {
+    wasphere(dir)
+        .env("WASPHERE_BASE_URL", base)
+        .env("WASPHERE_API_KEY", "wsk_test_sandbox")
+        .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
+        .env("WASPHERE_SESSION", session)
+        .args(["send", "text", "--to", "923001234567", "--text", "hi"])
+        .output()
+        .unwrap()
+}
+
 fn get(base: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let addr = base.trim_start_matches("http://");
@@ -151,14 +154,7 @@ fn sandbox_with_no_record_counts_but_keeps_nothing() {
     let stdout_pipe = guard.child().stdout.take().unwrap();
     let (first, _rest) = first_line_with(stdout_pipe, "", Duration::from_secs(20));
     let base = first.trim_start_matches("listening on ").to_owned();
-    let sent = wasphere(dir.path())
-        .env("WASPHERE_BASE_URL", &base)
-        .env("WASPHERE_API_KEY", "wsk_test_sandbox")
-        .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
-        .env("WASPHERE_SESSION", "my-session")
-        .args(["send", "text", "--to", "923001234567", "--text", "hi"])
-        .output()
-        .unwrap();
+    let sent = send_hi(dir.path(), &base, "my-session");
     assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
     let stats: Value = serde_json::from_str(&get(&base, "/__sandbox/stats")).unwrap();
     assert_eq!(stats["statusCounts"]["201"], 1, "{stats}");
@@ -222,14 +218,7 @@ fn sandbox_addresses_print_a_usable_url_and_say_when_the_network_can_reach_them(
         );
         let (status, rest) = first_line_with(stderr_pipe, "sessions:", Duration::from_secs(20));
         assert!(status.contains("/__sandbox"), "{status}");
-        let sent = wasphere(dir.path())
-            .env("WASPHERE_BASE_URL", &base)
-            .env("WASPHERE_API_KEY", "wsk_test_sandbox")
-            .env("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000")
-            .env("WASPHERE_SESSION", "my-session")
-            .args(["send", "text", "--to", "923001234567", "--text", "hi"])
-            .output()
-            .unwrap();
+        let sent = send_hi(dir.path(), &base, "my-session");
         assert_eq!(sent.status.code(), Some(0), "{addr}: {}", stderr(&sent));
         guard.terminate();
         guard.wait_for_exit(Duration::from_secs(30));

@@ -5,33 +5,11 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
-use tracing_subscriber::fmt::MakeWriter;
+use common::log_capture::Capture;
 use wasphere_client::types::Text;
 use wasphere_client::{Message, RetryPolicy};
 use wasphere_sandbox::{Fault, FaultRule};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 /// The names of `name=value` fields in a log line, in order.
 fn field_names(line: &str) -> Vec<&str> {
@@ -66,7 +44,7 @@ async fn a_retried_send_logs_each_field_once_per_line() {
     client.send(&message).await.unwrap();
     sandbox.shutdown().await;
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     let ours: Vec<&str> = logs
         .lines()
         .filter(|l| l.contains("wasphere_send"))

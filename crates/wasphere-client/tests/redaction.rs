@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tracing_subscriber::fmt::MakeWriter;
+use common::log_capture::Capture;
 use wasphere_client::types::Text;
 use wasphere_client::{Client, Message, RateLimit, RetryPolicy};
 use wasphere_sandbox::{DEFAULT_SESSION, Fault, FaultRule, KeyConfig};
@@ -18,29 +16,6 @@ const GOOD_KEY: &str = "wsk_test_Zq9GoodSecretPart";
 const UNKNOWN_KEY: &str = "wsk_live_Unknown77SecretPart";
 /// Parts of the keys that only the keys contain.
 const SECRETS: [&str; 2] = ["Zq9GoodSecretPart", "Unknown77SecretPart"];
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in SECRETS {
@@ -144,8 +119,7 @@ async fn the_key_is_never_shown() {
     }
     sandbox.shutdown().await;
 
-    let logs =
-        String::from_utf8_lossy(&capture.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let logs = capture.text();
     // The capture did work: the client's spans and the HTTP stack's trace lines are there.
     assert!(logs.contains("wasphere_send"), "no client span in the logs");
     assert!(logs.contains("attempt"), "no attempt span in the logs");

@@ -8,8 +8,8 @@ use wasphere_types::webhook::WebhookSecret;
 use wasphere_types::{ApiKey, InvalidApiKey, RateLimit, SessionId, WorkspaceId};
 
 use crate::faults::FaultRule;
-use crate::webhook_delivery::StatusDelays;
 use crate::records::DEFAULT_RECORD_LIMIT;
+use crate::webhook_delivery::StatusDelays;
 
 /// The API key a default sandbox accepts, with `messages:send` on every session.
 pub const DEFAULT_API_KEY: &str = "wsk_test_sandbox";

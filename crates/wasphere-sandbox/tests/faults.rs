@@ -13,6 +13,17 @@ use wasphere_sandbox::{
     DEFAULT_API_KEY, DEFAULT_SESSION, Fault, FaultRule, RateLimit, RunningSandbox, Sandbox, Trigger,
 };
 
+/// `POST /__sandbox/faults` with `rule`, as a test would over HTTP (with the sandbox's key).
+async fn add_fault(faults: &str, rule: &serde_json::Value) -> reqwest::Response {
+    client()
+        .post(faults)
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(rule)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn sandbox_with(fault: Fault) -> RunningSandbox {
     Sandbox::builder()
         .rate_limit(RateLimit::Off)
@@ -240,13 +251,7 @@ async fn faults_can_be_injected_and_cleared_over_http() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let faults = format!("{}/__sandbox/faults", sandbox.base_url());
     let rule = json!({"fault": {"kind": "status", "status": 503}, "trigger": {"next": 1}});
-    let response = client()
-        .post(&faults)
-        .bearer_auth(DEFAULT_API_KEY)
-        .json(&rule)
-        .send()
-        .await
-        .unwrap();
+    let response = add_fault(&faults, &rule).await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.json::<serde_json::Value>().await.unwrap(), rule);
     assert_eq!(send(&sandbox, "text", TEXT).await.status(), 503);
@@ -257,13 +262,7 @@ async fn faults_can_be_injected_and_cleared_over_http() {
         json!({"fault": {"kind": "htmlError"}, "trigger": {"probability": {"p": 2.0, "seed": 1}}}),
         json!({"fault": {"kind": "htmlError"}}),
     ] {
-        let response = client()
-            .post(&faults)
-            .bearer_auth(DEFAULT_API_KEY)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let response = add_fault(&faults, &bad).await;
         let (status, body) = status_json(response).await;
         assert_eq!(status, 400, "{bad}");
         assert!(body["error"].is_string());
@@ -271,13 +270,7 @@ async fn faults_can_be_injected_and_cleared_over_http() {
 
     let always =
         json!({"fault": {"kind": "htmlError"}, "trigger": {"probability": {"p": 1.0, "seed": 1}}});
-    client()
-        .post(&faults)
-        .bearer_auth(DEFAULT_API_KEY)
-        .json(&always)
-        .send()
-        .await
-        .unwrap();
+    add_fault(&faults, &always).await;
     assert_eq!(send(&sandbox, "text", TEXT).await.status(), 502);
     let response = client()
         .delete(&faults)
@@ -313,13 +306,7 @@ async fn a_fault_beyond_its_bounds_is_refused_and_the_sandbox_lives_on() {
             "trigger.next",
         ),
     ] {
-        let response = client()
-            .post(&faults)
-            .bearer_auth(DEFAULT_API_KEY)
-            .json(&rule)
-            .send()
-            .await
-            .unwrap();
+        let response = add_fault(&faults, &rule).await;
         let (status, body) = status_json(response).await;
         assert_eq!(status, 400, "{rule}");
         let error = body["error"].as_str().unwrap();
@@ -332,13 +319,7 @@ async fn a_fault_beyond_its_bounds_is_refused_and_the_sandbox_lives_on() {
 
     // The largest allowed oversized answer is streamed, not allocated: it arrives whole.
     let at_bound = json!({"fault": {"kind": "oversizedBody", "bytes": wasphere_sandbox::MAX_OVERSIZED_BODY}, "trigger": {"next": 1}});
-    let response = client()
-        .post(&faults)
-        .bearer_auth(DEFAULT_API_KEY)
-        .json(&at_bound)
-        .send()
-        .await
-        .unwrap();
+    let response = add_fault(&faults, &at_bound).await;
     assert_eq!(response.status(), 201);
     let answer = send(&sandbox, "text", TEXT).await;
     assert_eq!(answer.status(), 201);

@@ -2,6 +2,8 @@
 //! a client pointed at it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub(crate) mod log_capture;
+
 use std::time::Duration;
 
 use wasphere_client::{Client, ClientBuilder, RateLimit};
