@@ -257,12 +257,15 @@ pub(crate) enum WebhookCommand {
 
 const WEBHOOK_TRIGGER_EXAMPLES: &str = "\
 Examples:
-  WEBHOOK_SECRET=whsec wasphere webhook trigger button --to-url http://localhost:3000/hooks \\
-      --secret-env WEBHOOK_SECRET --reply-to 3EB0C767D097B7C7A5C1 --selection yes
-  WEBHOOK_SECRET=whsec wasphere webhook trigger read --to-url http://localhost:3000/hooks \\
-      --secret-env WEBHOOK_SECRET --reply-to 3EB0C767D097B7C7A5C1
-  WEBHOOK_SECRET=whsec wasphere webhook trigger button --to-url http://localhost:3000/hooks \\
-      --secret-env WEBHOOK_SECRET --tamper     # your handler must refuse it
+  WEBHOOK_SECRET=whsec wasphere webhook trigger button \\
+      --to-url http://localhost:3000/hooks --secret-env WEBHOOK_SECRET \\
+      --reply-to 3EB0C767D097B7C7A5C1 --selection yes
+  WEBHOOK_SECRET=whsec wasphere webhook trigger read \\
+      --to-url http://localhost:3000/hooks --secret-env WEBHOOK_SECRET \\
+      --reply-to 3EB0C767D097B7C7A5C1
+  WEBHOOK_SECRET=whsec wasphere webhook trigger button \\
+      --to-url http://localhost:3000/hooks --secret-env WEBHOOK_SECRET \\
+      --tamper     # your handler must refuse it
 
 button, list and poll send message.received (a button tap, list pick, poll vote on the
 message --reply-to names); sent sends message.sent; delivered and read send
