@@ -1,5 +1,7 @@
 //! Webhook verification over arbitrary headers, body and clock, and the parsing of what
-//! verifies: the envelope, its `data`, a `message.received` and its selection.
+//! verifies: the envelope, its `data`, a `message.received` and its selection, and the
+//! typed events of every kind (statuses, receipts, sent messages), including the error
+//! that places malformed `data` by its path in the raw JSON.
 //!
 //! Input, split at the first four newlines: `secret`, `X-WaSphere-Timestamp` (absent when
 //! empty), `X-WaSphere-Signature` (absent when empty), the receiver's clock in Unix seconds,
@@ -99,6 +101,20 @@ fuzz_target!(|input: &[u8]| {
 
 fn exercise(event: &WebhookEvent) {
     let _ = event.data_value();
+    match event.events() {
+        Ok(events) => {
+            for typed in &events {
+                let _ = (typed.message_id(), typed.selection(), typed.status());
+            }
+        }
+        Err(error) => {
+            let said = error.to_string();
+            assert!(
+                said.contains(&error.path),
+                "a data error names its path: {said}"
+            );
+        }
+    }
     if let Ok(Some(received)) = event.message_received() {
         if let Some(selection) = received.selection() {
             let _ = selection.id();
