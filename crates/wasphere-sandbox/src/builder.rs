@@ -1,5 +1,6 @@
 //! `Sandbox::builder()`: what the emulated server knows before it starts.
 
+use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -139,6 +140,8 @@ pub struct SandboxBuilder {
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) record_limit: usize,
     pub(crate) limits: ConnectionLimits,
+    /// Recipients that are not on WhatsApp: sends to them get 422.
+    pub(crate) unreachable: HashSet<String>,
 }
 
 impl Default for SandboxBuilder {
@@ -159,6 +162,7 @@ impl Default for SandboxBuilder {
             faults: Vec::new(),
             record_limit: DEFAULT_RECORD_LIMIT,
             limits: ConnectionLimits::default(),
+            unreachable: HashSet::new(),
         }
     }
 }
@@ -259,6 +263,21 @@ impl SandboxBuilder {
     /// Timeouts and the connection cap (see [`ConnectionLimits`]).
     pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Makes `recipient` a number that is not on WhatsApp: a valid send to it is answered
+    /// `422 {"error": "…"}`, as the server answers, and nothing is recorded. Give the digits
+    /// (`923009999999`); a JID with those digits (`923009999999@s.whatsapp.net`) is refused
+    /// too.
+    ///
+    /// ```
+    /// use wasphere_sandbox::Sandbox;
+    /// let builder = Sandbox::builder().unreachable("923009999999").unreachable("447700900999");
+    /// # let _ = builder;
+    /// ```
+    pub fn unreachable(mut self, recipient: impl Into<String>) -> Self {
+        self.unreachable.insert(recipient.into());
         self
     }
 

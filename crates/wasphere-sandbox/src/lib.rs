@@ -54,7 +54,8 @@
 //!   is validated as `{}`; 413 over 10 MiB; 400 when the JSON is malformed, with one
 //!   sentence, or when it breaks a rule the server enforces, with one sentence per rule —
 //!   this toolkit's client-side rules never cause a 400 here), whether the session is
-//!   connected (500), then 201.
+//!   connected (500), whether the recipient is on WhatsApp (422, for numbers made
+//!   unreachable with [`SandboxBuilder::unreachable`]), then 201.
 //! - `GET /openapi.json` and `GET /docs` — the API's OpenAPI 3.1 document (the
 //!   repository's `docs/openapi.json`, embedded) and a reference page rendered from it
 //!   that needs no network; see [`RunningSandbox::openapi_url`].

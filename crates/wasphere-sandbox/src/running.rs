@@ -73,6 +73,7 @@ impl RunningSandbox {
             outbox,
             statuses: builder.status_delays,
             interactive: Mutex::new(Ring::new(DEFAULT_RECORD_LIMIT, MAX_RECORD_BYTES)),
+            unreachable: builder.unreachable,
         });
         let router = crate::routes::router(Arc::clone(&state));
         let server = tokio::spawn(crate::server::serve(

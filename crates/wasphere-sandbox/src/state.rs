@@ -1,6 +1,6 @@
 //! The state every route shares.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use wasphere_types::{Message, WorkspaceId};
@@ -36,6 +36,16 @@ pub(crate) struct AppState {
     pub(crate) statuses: Option<StatusDelays>,
     /// `(message id, message)`, newest last.
     pub(crate) interactive: Mutex<Ring<(String, SentInteractive)>>,
+    /// Recipients that are not on WhatsApp (digits).
+    pub(crate) unreachable: HashSet<String>,
+}
+
+impl AppState {
+    /// Whether `to` (digits, or a JID) is a number that is not on WhatsApp.
+    pub(crate) fn is_unreachable(&self, to: &str) -> bool {
+        let digits = to.split_once('@').map_or(to, |(user, _)| user);
+        self.unreachable.contains(to) || self.unreachable.contains(digits)
+    }
 }
 
 impl AppState {

@@ -134,6 +134,14 @@ impl Answer {
         )
     }
 
+    /// 422: the recipient is not on WhatsApp (contract section 2).
+    pub(crate) fn not_on_whatsapp(to: &str) -> Self {
+        Self::json(
+            422,
+            json!({"error": format!("The number {to} is not registered on WhatsApp")}),
+        )
+    }
+
     pub(crate) fn not_connected() -> Self {
         Self::json(500, json!({"error": "Session not connected"}))
     }

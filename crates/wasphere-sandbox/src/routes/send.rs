@@ -5,8 +5,8 @@
 //! (429, counted per key once the guard has passed), the session id's format (400
 //! `INVALID_SESSION_ID`), the workspace and session (404), the type slug (404), the body
 //! (read only when it is `application/json`; 413 over 10 MiB, 400 when invalid), whether
-//! the session is connected (500),
-//! and finally 201. Faults are drawn after the path checks and before the body.
+//! the session is connected (500), whether the recipient is on WhatsApp (422), and finally
+//! 201. Faults are drawn after the path checks and before the body.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -142,6 +142,9 @@ async fn process(
     };
     if !connected {
         return (Answer::not_connected(), fault);
+    }
+    if state.is_unreachable(message.to()) {
+        return (Answer::not_on_whatsapp(message.to()), fault);
     }
 
     let message_id = new_message_id();
