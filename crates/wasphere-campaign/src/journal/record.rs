@@ -1,0 +1,169 @@
+//! What a journal knows about its campaign: the template, the source's digest and the
+//! settings, so that a resume needs none of them again.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use wasphere_client::RateLimit;
+use wasphere_types::MessageType;
+
+use crate::plan::{DelayRange, KeyPace, PacePlan, Pacing};
+use crate::source::SourceDigest;
+
+/// The journal format this version writes and reads.
+pub const JOURNAL_FORMAT: i64 = 1;
+
+/// The campaign a journal holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignRecord {
+    /// The type of every message (`text`, `buttons`, …).
+    #[serde(with = "slug")]
+    pub message_type: MessageType,
+    /// The template's text.
+    pub template: String,
+    /// The digest of the source the rows came from, when known.
+    pub source_digest: Option<SourceDigest>,
+    /// A name for the source (a file path), for people.
+    pub source_name: Option<String>,
+    /// How it sends.
+    pub settings: StoredSettings,
+    /// Whether every row of the source was imported.
+    pub import_complete: bool,
+    /// When the campaign was created, in milliseconds since the Unix epoch.
+    pub created_at_ms: u64,
+}
+
+/// The settings of a campaign, stored so that a resume uses the same. Never a secret: keys
+/// are named by a label, and the application's own settings must leave keys out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSettings {
+    /// Smooth or window.
+    pub pacing: Pacing,
+    /// The random pause per session after each send.
+    pub delay: Option<DelayRange>,
+    /// Each API key's limit and sessions, in order.
+    pub keys: Vec<KeySettings>,
+    /// Whether repeated recipients are sent.
+    pub allow_duplicates: bool,
+    /// The column naming a row's session.
+    pub session_column: Option<String>,
+    /// The application's own settings (the CLI keeps its base URL, workspace and source
+    /// options here). Never put an API key in it.
+    #[serde(default)]
+    pub app: serde_json::Value,
+}
+
+/// One API key's settings, the key itself left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeySettings {
+    /// A name for the key that is safe to show (`wsk_live_…`, `key 2`).
+    pub label: String,
+    /// Sends allowed per window; `None` for no client-side limit.
+    pub max: Option<u32>,
+    /// The window, in milliseconds.
+    pub window_ms: u64,
+    /// The safety margin added to the window, in milliseconds.
+    pub margin_ms: u64,
+    /// The sessions sending with the key.
+    pub sessions: Vec<String>,
+}
+
+impl KeySettings {
+    /// Settings for a key with `rate_limit`, `margin` and `sessions`.
+    pub fn new(
+        label: impl Into<String>,
+        rate_limit: RateLimit,
+        margin: Duration,
+        sessions: Vec<String>,
+    ) -> Self {
+        let (max, window) = match rate_limit {
+            RateLimit::Off => (None, Duration::ZERO),
+            RateLimit::Window { max, window } => (Some(max), window),
+        };
+        KeySettings {
+            label: label.into(),
+            max,
+            window_ms: millis(window),
+            margin_ms: millis(margin),
+            sessions,
+        }
+    }
+
+    /// The key's rate limit.
+    pub fn rate_limit(&self) -> RateLimit {
+        match self.max {
+            None => RateLimit::Off,
+            Some(max) => RateLimit::Window {
+                max,
+                window: Duration::from_millis(self.window_ms),
+            },
+        }
+    }
+
+    /// The safety margin.
+    pub fn margin(&self) -> Duration {
+        Duration::from_millis(self.margin_ms)
+    }
+}
+
+impl StoredSettings {
+    /// The pacing plan these settings describe.
+    pub fn plan(&self) -> PacePlan {
+        PacePlan {
+            pacing: self.pacing,
+            delay: self.delay,
+            keys: self
+                .keys
+                .iter()
+                .map(|k| KeyPace {
+                    rate_limit: k.rate_limit(),
+                    margin: k.margin(),
+                    sessions: k.sessions.len(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A [`MessageType`] as its slug.
+mod slug {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use wasphere_types::MessageType;
+
+    pub(super) fn serialize<S: Serializer>(t: &MessageType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(t.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MessageType, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_settings_keep_the_limit() {
+        let k = KeySettings::new(
+            "wsk_test_…",
+            RateLimit::per_minute(60),
+            Duration::from_millis(250),
+            vec!["a".into()],
+        );
+        assert_eq!(k.rate_limit(), RateLimit::per_minute(60));
+        assert_eq!(k.margin(), Duration::from_millis(250));
+        let off = KeySettings::new("k", RateLimit::Off, Duration::ZERO, vec![]);
+        assert_eq!(off.rate_limit(), RateLimit::Off);
+        let json = serde_json::to_value(&k).unwrap();
+        assert_eq!(json["windowMs"], 60_000);
+    }
+}

@@ -1,0 +1,305 @@
+//! The journal's statements, each a function of the connection.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::journal::{
+    CampaignRecord, ClaimedRow, Counts, DeliveryStatus, JournalRow, NewRow, Outcome, Recovered,
+    RowFilter, RowState, Sending,
+};
+use crate::source::SourceDigest;
+
+/// The class recorded for rows a stopped process left `sending`.
+const OUTCOME_UNKNOWN: &str = "outcome-unknown";
+
+pub(super) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+pub(super) fn campaign(conn: &Connection) -> rusqlite::Result<Option<CampaignRecord>> {
+    conn.query_row(
+        "SELECT message_type, template, source_digest, source_name, settings, import_complete, created_at_ms FROM campaign WHERE id = 1",
+        [],
+        |r| {
+            let message_type: String = r.get(0)?;
+            let settings: String = r.get(4)?;
+            let bad = |i: usize, e: String| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    e.into(),
+                )
+            };
+            Ok(CampaignRecord {
+                message_type: message_type.parse().map_err(|e: wasphere_types::UnknownMessageType| bad(0, e.to_string()))?,
+                template: r.get(1)?,
+                source_digest: r.get::<_, Option<String>>(2)?.map(SourceDigest::new),
+                source_name: r.get(3)?,
+                settings: serde_json::from_str(&settings).map_err(|e| bad(4, e.to_string()))?,
+                import_complete: r.get(5)?,
+                created_at_ms: to_u64(r.get(6)?),
+            })
+        },
+    )
+    .optional()
+}
+
+pub(super) fn exists(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) FROM campaign", [], |r| r.get::<_, i64>(0))
+        .map(|n| n > 0)
+}
+
+pub(super) fn write_campaign(conn: &Connection, record: &CampaignRecord) -> rusqlite::Result<()> {
+    let settings = serde_json::to_string(&record.settings)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+    conn.prepare_cached(
+        "INSERT INTO campaign (id, message_type, template, source_digest, source_name, settings, import_complete, created_at_ms)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(id) DO UPDATE SET message_type = excluded.message_type, template = excluded.template,
+             source_digest = excluded.source_digest, source_name = excluded.source_name,
+             settings = excluded.settings, import_complete = excluded.import_complete",
+    )?
+    .execute(params![
+        record.message_type.as_str(),
+        record.template,
+        record.source_digest.as_ref().map(SourceDigest::as_str),
+        record.source_name,
+        settings,
+        record.import_complete,
+        to_i64(record.created_at_ms),
+    ])?;
+    Ok(())
+}
+
+pub(super) fn import(conn: &Connection, rows: &[NewRow]) -> rusqlite::Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rows (line, recipient, state, session, body, note, error_class, error_message, updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(line) DO UPDATE SET recipient = excluded.recipient, state = excluded.state,
+             session = excluded.session, body = excluded.body, note = excluded.note,
+             error_class = excluded.error_class, error_message = excluded.error_message,
+             updated_at_ms = excluded.updated_at_ms
+         WHERE rows.state IN ('pending', 'invalid', 'skipped')",
+    )?;
+    let now = now_ms();
+    for row in rows {
+        let (class, message, note) = match row.state {
+            RowState::Invalid => (Some("invalid"), row.note.as_deref(), None),
+            RowState::Skipped => (Some("duplicate"), row.note.as_deref(), None),
+            _ => (None, None, row.note.as_deref()),
+        };
+        insert.execute(params![
+            to_i64(row.line),
+            row.recipient,
+            row.state.as_str(),
+            row.session,
+            row.body,
+            note,
+            class,
+            message,
+            now,
+        ])?;
+    }
+    Ok(())
+}
+
+pub(super) fn attempted_recipients(conn: &Connection) -> rusqlite::Result<Vec<(u64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, recipient FROM rows WHERE state IN ('sending', 'sent', 'failed', 'unknown') ORDER BY line",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((to_u64(r.get(0)?), r.get(1)?)))?;
+    rows.collect()
+}
+
+pub(super) fn recover(conn: &Connection, resend_unknown: bool) -> rusqlite::Result<Recovered> {
+    let became_unknown = conn.execute(
+        "UPDATE rows SET state = 'unknown', error_class = ?1,
+             error_message = 'the process stopped while this row was being sent: the message may have been delivered',
+             updated_at_ms = ?2
+         WHERE state = 'sending'",
+        params![OUTCOME_UNKNOWN, now_ms()],
+    )?;
+    let requeued_unknown = if resend_unknown {
+        conn.execute(
+            "UPDATE rows SET state = 'pending', error_class = NULL, error_message = NULL, updated_at_ms = ?1
+             WHERE state = 'unknown'",
+            params![now_ms()],
+        )?
+    } else {
+        0
+    };
+    Ok(Recovered {
+        became_unknown: became_unknown as u64,
+        requeued_unknown: requeued_unknown as u64,
+    })
+}
+
+pub(super) fn claim(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> rusqlite::Result<Vec<ClaimedRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, recipient, session, body FROM rows
+         WHERE state = 'pending' AND line > ?1 ORDER BY line LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![to_i64(after), to_i64(limit as u64)], |r| {
+        Ok(ClaimedRow {
+            line: to_u64(r.get(0)?),
+            recipient: r.get(1)?,
+            session: r.get(2)?,
+            body: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Marks rows `sending`; the lines that were not pending (and so were not marked).
+pub(super) fn mark_sending(conn: &Connection, rows: &[Sending]) -> rusqlite::Result<Vec<u64>> {
+    let mut update = conn.prepare_cached(
+        "UPDATE rows SET state = 'sending', session = ?2, attempts = attempts + 1, updated_at_ms = ?3
+         WHERE line = ?1 AND state = 'pending'",
+    )?;
+    let now = now_ms();
+    let mut missed = Vec::new();
+    for row in rows {
+        if update.execute(params![to_i64(row.line), row.session, now])? == 0 {
+            missed.push(row.line);
+        }
+    }
+    Ok(missed)
+}
+
+pub(super) fn record(conn: &Connection, outcomes: &[Outcome]) -> rusqlite::Result<()> {
+    let now = now_ms();
+    for outcome in outcomes {
+        let line = to_i64(outcome.line());
+        match outcome {
+            Outcome::Sent { message_id, .. } => {
+                conn.prepare_cached(
+                    "UPDATE rows SET state = 'sent', message_id = ?2, error_class = NULL, error_message = NULL, updated_at_ms = ?3
+                     WHERE line = ?1 AND state = 'sending'",
+                )?
+                .execute(params![line, message_id, now])?;
+            }
+            Outcome::Failed { class, message, .. } | Outcome::Unknown { class, message, .. } => {
+                let state = if matches!(outcome, Outcome::Failed { .. }) {
+                    RowState::Failed
+                } else {
+                    RowState::Unknown
+                };
+                conn.prepare_cached(
+                    "UPDATE rows SET state = ?2, error_class = ?3, error_message = ?4, updated_at_ms = ?5
+                     WHERE line = ?1 AND state = 'sending'",
+                )?
+                .execute(params![line, state.as_str(), class, message, now])?;
+            }
+            Outcome::Requeue { .. } => {
+                conn.prepare_cached(
+                    "UPDATE rows SET state = 'pending', updated_at_ms = ?2 WHERE line = ?1 AND state = 'sending'",
+                )?
+                .execute(params![line, now])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
+    let mut counts = Counts::default();
+    let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM rows GROUP BY state")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let state: String = r.get(0)?;
+        if let Ok(state) = state.parse::<RowState>() {
+            counts.by_state.insert(state, to_u64(r.get(1)?));
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT error_class, count(*) FROM rows WHERE state IN ('failed', 'unknown') AND error_class IS NOT NULL GROUP BY error_class",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        counts.by_class.insert(r.get(0)?, to_u64(r.get(1)?));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT delivery, count(*) FROM rows WHERE state = 'sent' AND delivery IS NOT NULL GROUP BY delivery",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut by_delivery = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let rank: i64 = r.get(0)?;
+        if let Some(status) = u8::try_from(rank).ok().and_then(DeliveryStatus::from_rank) {
+            by_delivery.insert(status, to_u64(r.get(1)?));
+        }
+    }
+    counts.by_delivery = by_delivery;
+    Ok(counts.with_every_state())
+}
+
+pub(super) fn rows(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+    filter: RowFilter,
+) -> rusqlite::Result<Vec<JournalRow>> {
+    const COLUMNS: &str =
+        "line, recipient, state, session, message_id, error_class, error_message, delivery";
+    let state = match filter {
+        RowFilter::State(s) => Some(s.as_str()),
+        RowFilter::All => None,
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM rows WHERE line > ?1 AND (?2 IS NULL OR state = ?2) ORDER BY line LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![to_i64(after), state, to_i64(limit as u64)], |r| {
+        let state: String = r.get(2)?;
+        let delivery: Option<i64> = r.get(7)?;
+        Ok(JournalRow {
+            line: to_u64(r.get(0)?),
+            recipient: r.get(1)?,
+            state: state.parse().map_err(|e: crate::journal::UnknownState| {
+                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+            })?,
+            session: r.get(3)?,
+            message_id: r.get(4)?,
+            error_class: r.get(5)?,
+            error_message: r.get(6)?,
+            delivery: delivery
+                .and_then(|d| u8::try_from(d).ok())
+                .and_then(DeliveryStatus::from_rank),
+        })
+    })?;
+    rows.collect()
+}
+
+pub(super) fn record_delivery(
+    conn: &Connection,
+    message_id: &str,
+    status: DeliveryStatus,
+) -> rusqlite::Result<bool> {
+    let rank = i64::from(status.rank());
+    let changed = conn
+        .prepare_cached(
+            "UPDATE rows SET delivery = ?2 WHERE message_id = ?1 AND state = 'sent' AND (delivery IS NULL OR delivery < ?2)",
+        )?
+        .execute(params![message_id, rank])?;
+    if changed > 0 {
+        return Ok(true);
+    }
+    conn.prepare_cached("SELECT count(*) FROM rows WHERE message_id = ?1 AND state = 'sent'")?
+        .query_row(params![message_id], |r| r.get::<_, i64>(0))
+        .map(|n| n > 0)
+}
