@@ -347,6 +347,20 @@ impl Campaign {
         let sessions: Vec<SessionId> = lanes.iter().map(|l| l.session.clone()).collect();
         let (import_needed, import_first) = self.open(journal, source.as_ref()).await?;
         let recovered = journal.recover(self.resend_unknown).await?;
+        let missing: Vec<String> = journal
+            .pending_sessions()
+            .await?
+            .into_iter()
+            .filter(|s| !sessions.iter().any(|known| known.as_str() == s))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CampaignError::Settings(format!(
+                "pending rows chose session{} {}, which this run does not send with: add {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
+            )));
+        }
         let counts = journal.counts().await?;
         self.emit(&Event::Started {
             pending: counts.get(RowState::Pending),

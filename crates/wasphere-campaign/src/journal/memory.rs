@@ -34,8 +34,11 @@ struct State {
 
 #[derive(Debug, Clone)]
 struct Entry {
+    /// As exported; its `session` is the one that sent it, once sent.
     row: JournalRow,
     body: Option<String>,
+    /// The session the row chose at import.
+    chosen: Option<String>,
 }
 
 impl MemoryJournal {
@@ -110,6 +113,7 @@ impl Journal for MemoryJournal {
                 s.rows.insert(
                     new.line,
                     Entry {
+                        chosen: new.session.clone(),
                         row: JournalRow {
                             line: new.line,
                             recipient: new.recipient,
@@ -179,7 +183,7 @@ impl Journal for MemoryJournal {
                 .map(|(_, e)| ClaimedRow {
                     line: e.row.line,
                     recipient: e.row.recipient.clone(),
-                    session: e.row.session.clone(),
+                    session: e.chosen.clone(),
                     body: e.body.clone().unwrap_or_default(),
                 })
                 .collect();
@@ -290,6 +294,18 @@ impl Journal for MemoryJournal {
                 .take(limit)
                 .cloned()
                 .collect())
+        })
+    }
+
+    fn pending_sessions(&self) -> impl Future<Output = Result<Vec<String>, JournalError>> + Send {
+        self.with(|s| {
+            let sessions: std::collections::BTreeSet<String> = s
+                .rows
+                .values()
+                .filter(|e| e.row.state == RowState::Pending)
+                .filter_map(|e| e.chosen.clone())
+                .collect();
+            Ok(sessions.into_iter().collect())
         })
     }
 

@@ -179,7 +179,7 @@ pub struct JournalRow {
     pub recipient: String,
     /// Its state.
     pub state: RowState,
-    /// The session it was sent through, or chose.
+    /// The session it was sent through, or else the one it chose.
     pub session: Option<String>,
     /// The server's message id, once sent.
     pub message_id: Option<String>,
@@ -340,6 +340,9 @@ pub trait Journal: Send + Sync {
         limit: usize,
         filter: RowFilter,
     ) -> impl Future<Output = Result<Vec<JournalRow>, JournalError>> + Send;
+
+    /// The sessions that pending rows chose (a run must send with all of them).
+    fn pending_sessions(&self) -> impl Future<Output = Result<Vec<String>, JournalError>> + Send;
 
     /// Records a delivery status reported for `message_id` (by a webhook receiver, for
     /// instance). Returns whether a sent row has that id. A status never replaces one

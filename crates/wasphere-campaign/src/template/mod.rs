@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use minijinja::value::Value;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use wasphere_types::MessageType;
 
 use crate::problem::RowProblem;
@@ -151,6 +151,9 @@ impl Template {
         }
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // The output is a JSON string value that serde escapes; HTML escaping (chosen by
+        // template name otherwise) would corrupt it.
+        env.set_auto_escape_callback(|_| AutoEscape::None);
         let globals: HashSet<String> = env.globals().map(|(k, _)| k.to_owned()).collect();
         let mut compiler = Compiler {
             env,

@@ -339,6 +339,13 @@ impl Journal for SqliteJournal {
         })
     }
 
+    fn pending_sessions(&self) -> impl Future<Output = Result<Vec<String>, JournalError>> + Send {
+        let path = self.path.display().to_string();
+        self.submit(false, move |conn| {
+            queries::pending_sessions(conn).map_err(db(&path))
+        })
+    }
+
     fn record_delivery(
         &self,
         message_id: &str,

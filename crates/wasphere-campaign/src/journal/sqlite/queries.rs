@@ -169,7 +169,7 @@ pub(super) fn claim(
 /// Marks rows `sending`; the lines that were not pending (and so were not marked).
 pub(super) fn mark_sending(conn: &Connection, rows: &[Sending]) -> rusqlite::Result<Vec<u64>> {
     let mut update = conn.prepare_cached(
-        "UPDATE rows SET state = 'sending', session = ?2, attempts = attempts + 1, updated_at_ms = ?3
+        "UPDATE rows SET state = 'sending', sent_session = ?2, attempts = attempts + 1, updated_at_ms = ?3
          WHERE line = ?1 AND state = 'pending'",
     )?;
     let now = now_ms();
@@ -255,8 +255,7 @@ pub(super) fn rows(
     limit: usize,
     filter: RowFilter,
 ) -> rusqlite::Result<Vec<JournalRow>> {
-    const COLUMNS: &str =
-        "line, recipient, state, session, message_id, error_class, error_message, delivery";
+    const COLUMNS: &str = "line, recipient, state, coalesce(sent_session, session), message_id, error_class, error_message, delivery";
     let state = match filter {
         RowFilter::State(s) => Some(s.as_str()),
         RowFilter::All => None,
@@ -282,6 +281,14 @@ pub(super) fn rows(
                 .and_then(DeliveryStatus::from_rank),
         })
     })?;
+    rows.collect()
+}
+
+pub(super) fn pending_sessions(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT session FROM rows WHERE state = 'pending' AND session IS NOT NULL ORDER BY session",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
 

@@ -28,6 +28,7 @@ CREATE TABLE rows (
     recipient       TEXT    NOT NULL,
     state           TEXT    NOT NULL,
     session         TEXT,
+    sent_session    TEXT,
     body            TEXT,
     note            TEXT,
     message_id      TEXT,
