@@ -198,7 +198,7 @@ impl Campaign {
             resend_unknown: false,
             accept_changes: false,
             session_column: Some(DEFAULT_SESSION_COLUMN.to_owned()),
-            max_in_flight: 32,
+            max_in_flight: 64,
             observer: None,
             stop: StopHandle::new(),
             app_settings: serde_json::Value::Null,
@@ -257,7 +257,9 @@ impl Campaign {
         self
     }
 
-    /// The most requests in flight per key (default 32; at least 1).
+    /// The most rows in flight per key (default 64; at least 1): each is marked `sending`
+    /// (those whose turn came together, in one commit), then sent at once. After a crash,
+    /// only rows in flight can be `unknown`.
     #[must_use]
     pub fn max_in_flight(mut self, n: usize) -> Self {
         self.max_in_flight = n.max(1);

@@ -2,6 +2,7 @@
 //! its key's pacer), then the row is marked `sending` durably, sent, and its outcome
 //! recorded. One task drives it all, so a stop is seen at once by every lane.
 
+use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ use crate::stop::StopHandle;
 pub(crate) struct KeyRuntime {
     pub(crate) client: Client,
     pub(crate) pacer: Pacer,
+    /// Rows between their turn and their answer: each is marked, then at once sent, so
+    /// after a crash only these can be `unknown`.
     pub(crate) in_flight: Arc<Semaphore>,
 }
 
@@ -71,9 +74,13 @@ struct Done {
 impl<J: Journal> Dispatcher<'_, J> {
     /// Runs until every lane has no rows left, or a stop; `work` (the import) is driven
     /// alongside, and its error ends the run.
+    ///
+    /// Rows whose turn came are marked `sending` together, one journal call per batch while
+    /// the previous batch commits; only once a batch's marks are durable do its requests
+    /// go. Outcomes are recorded the same way, a batch at a time.
     pub(crate) async fn run<W, E>(&self, work: W) -> Result<Dispatched, E>
     where
-        W: std::future::Future<Output = Result<(), E>>,
+        W: Future<Output = Result<(), E>>,
         E: From<JournalError>,
     {
         let mut turns = FuturesUnordered::new();
@@ -81,34 +88,67 @@ impl<J: Journal> Dispatcher<'_, J> {
         for lane in 0..self.lanes.len() {
             turns.push(self.turn(lane, start));
         }
+        let mut to_mark: Vec<Turn> = Vec::new();
+        let mut marking = FuturesUnordered::new();
         let mut sends = FuturesUnordered::new();
+        let mut to_record: Vec<Outcome> = Vec::new();
+        let mut recording = FuturesUnordered::new();
         let mut work = pin!(work);
         let mut working = true;
         let mut stop_asked = pin!(self.stop.stopped());
         let mut done = Dispatched::default();
         let mut failure: Option<E> = None;
         loop {
-            if turns.is_empty() && sends.is_empty() && !working {
+            if marking.is_empty() && !to_mark.is_empty() {
+                marking.push(self.mark(std::mem::take(&mut to_mark)));
+            }
+            if recording.is_empty() && !to_record.is_empty() {
+                recording.push(self.journal.record(std::mem::take(&mut to_record)));
+            }
+            if turns.is_empty()
+                && marking.is_empty()
+                && sends.is_empty()
+                && recording.is_empty()
+                && !working
+            {
                 break;
             }
             tokio::select! {
                 biased;
                 Some(finished) = sends.next(), if !sends.is_empty() => {
-                    match finished {
-                        Ok(finished) => self.finished(finished, &mut done),
+                    to_record.push(outcome_of(&finished));
+                    self.finished(finished, &mut done);
+                    if done.stopped.is_some() {
+                        turns.clear();
+                        to_mark.clear();
+                    }
+                }
+                Some((marked, batch)) = marking.next(), if !marking.is_empty() => {
+                    match marked {
+                        // Durable: these go out, even if a stop came meanwhile (they are
+                        // in flight now, and would otherwise become `unknown`).
+                        Ok(()) => sends.extend(batch.into_iter().map(|turn| self.send(turn))),
                         Err(e) => {
                             failure.get_or_insert(E::from(e));
                             done.stopped.get_or_insert(StopReason::Requested);
+                            turns.clear();
+                            to_mark.clear();
                         }
                     }
-                    if done.stopped.is_some() {
+                }
+                Some(recorded) = recording.next(), if !recording.is_empty() => {
+                    if let Err(e) = recorded {
+                        failure.get_or_insert(E::from(e));
+                        done.stopped.get_or_insert(StopReason::Requested);
                         turns.clear();
+                        to_mark.clear();
                     }
                 }
                 () = &mut stop_asked, if done.stopped.is_none() => {
                     done.stopped = Some(StopReason::Requested);
                     self.emit(&Event::Stopping(StopReason::Requested));
                     turns.clear();
+                    to_mark.clear();
                 }
                 result = &mut work, if working => {
                     working = false;
@@ -116,6 +156,7 @@ impl<J: Journal> Dispatcher<'_, J> {
                         failure.get_or_insert(e);
                         done.stopped.get_or_insert(StopReason::Requested);
                         turns.clear();
+                        to_mark.clear();
                     }
                 }
                 Some(turn) = turns.next(), if !turns.is_empty() => {
@@ -123,13 +164,14 @@ impl<J: Journal> Dispatcher<'_, J> {
                         Ok(Some(turn)) => {
                             let next = Instant::now() + self.delay.map(|d| d.draw()).unwrap_or_default();
                             turns.push(self.turn(turn.lane, next));
-                            sends.push(self.send(turn));
+                            to_mark.push(turn);
                         }
                         Ok(None) => {}
                         Err(e) => {
                             failure.get_or_insert(E::from(e));
                             done.stopped.get_or_insert(StopReason::Requested);
                             turns.clear();
+                            to_mark.clear();
                         }
                     }
                 }
@@ -147,7 +189,11 @@ impl<J: Journal> Dispatcher<'_, J> {
 
     /// Waits for `lane`'s next turn, from `not_before` on.
     async fn turn(&self, lane: usize, not_before: Instant) -> Result<Option<Turn>, JournalError> {
-        sleep_until(not_before).await;
+        // A deadline already passed would still wait for the timer's next tick (about a
+        // millisecond): far too slow for thousands of rows per second.
+        if not_before > Instant::now() {
+            sleep_until(not_before).await;
+        }
         let Lane { key, session } = &self.lanes[lane];
         let key = &self.keys[*key];
         let Ok(permit) = key.in_flight.clone().acquire_owned().await else {
@@ -160,53 +206,38 @@ impl<J: Journal> Dispatcher<'_, J> {
         Ok(Some(Turn { lane, row, permit }))
     }
 
-    /// Marks the row `sending` (durably), sends it, records the outcome.
-    async fn send(&self, turn: Turn) -> Result<Done, JournalError> {
+    /// Marks a batch of rows `sending`, durably, and hands the batch back.
+    async fn mark(&self, batch: Vec<Turn>) -> (Result<(), JournalError>, Vec<Turn>) {
+        let rows = batch
+            .iter()
+            .map(|turn| Sending {
+                line: turn.row.line,
+                session: self.lanes[turn.lane].session.as_str().to_owned(),
+            })
+            .collect();
+        (self.journal.mark_sending(rows).await, batch)
+    }
+
+    /// Sends a row whose `sending` mark is durable.
+    async fn send(&self, turn: Turn) -> Done {
         let Turn { lane, row, permit } = turn;
         let Lane { key, session } = &self.lanes[lane];
-        self.journal
-            .mark_sending(vec![Sending {
-                line: row.line,
-                session: session.as_str().to_owned(),
-            }])
-            .await?;
-        // Only now may the request leave the machine.
+        let runtime = &self.keys[*key];
         let verdict = match Message::parse(self.message_type, row.body.as_bytes()) {
-            Ok(message) => judge(
-                self.keys[*key]
-                    .client
-                    .send_with_session(session, &message)
-                    .await,
-            ),
+            Ok(message) => judge(runtime.client.send_with_session(session, &message).await),
             Err(e) => Verdict::Failed {
                 class: ErrorClass::Invalid,
                 message: format!("the journal's body for this row does not parse: {e}"),
             },
         };
-        let outcome = match &verdict {
-            Verdict::Sent { message_id } => Outcome::Sent {
-                line: row.line,
-                message_id: message_id.clone(),
-            },
-            Verdict::Failed { class, message } => Outcome::Failed {
-                line: row.line,
-                class: class.as_str().to_owned(),
-                message: message.clone(),
-            },
-            Verdict::Unknown { message } => Outcome::Unknown {
-                line: row.line,
-                class: ErrorClass::OutcomeUnknown.as_str().to_owned(),
-                message: message.clone(),
-            },
-            Verdict::Fatal { .. } => Outcome::Requeue { line: row.line },
-        };
-        self.journal.record(vec![outcome]).await?;
+        // The outcome need not be durable before the next row goes: were it lost, the row
+        // would stay `sending` and become `unknown`, never be sent twice.
         drop(permit);
-        Ok(Done {
+        Done {
             row,
             session: session.clone(),
             verdict,
-        })
+        }
     }
 
     fn finished(&self, finished: Done, done: &mut Dispatched) {
@@ -262,5 +293,27 @@ impl<J: Journal> Dispatcher<'_, J> {
         if let Some(observer) = self.observer {
             observer(event);
         }
+    }
+}
+
+/// What the journal records for a finished send.
+fn outcome_of(done: &Done) -> Outcome {
+    let line = done.row.line;
+    match &done.verdict {
+        Verdict::Sent { message_id } => Outcome::Sent {
+            line,
+            message_id: message_id.clone(),
+        },
+        Verdict::Failed { class, message } => Outcome::Failed {
+            line,
+            class: class.as_str().to_owned(),
+            message: message.clone(),
+        },
+        Verdict::Unknown { message } => Outcome::Unknown {
+            line,
+            class: ErrorClass::OutcomeUnknown.as_str().to_owned(),
+            message: message.clone(),
+        },
+        Verdict::Fatal { .. } => Outcome::Requeue { line },
     }
 }

@@ -9,7 +9,7 @@ use crate::importer::ImportState;
 use crate::journal::{ClaimedRow, Journal, JournalError};
 
 /// Rows claimed per journal read.
-const CLAIM: usize = 256;
+const CLAIM: usize = 2048;
 
 #[derive(Debug)]
 pub(crate) struct Feed<'a, J> {

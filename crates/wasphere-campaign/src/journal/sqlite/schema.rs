@@ -38,7 +38,6 @@ CREATE TABLE rows (
     delivery        INTEGER,
     updated_at_ms   INTEGER NOT NULL
 );
-CREATE INDEX rows_by_state ON rows (state, line);
 CREATE INDEX rows_by_message_id ON rows (message_id) WHERE message_id IS NOT NULL;
 ";
 
