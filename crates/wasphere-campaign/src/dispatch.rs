@@ -166,7 +166,12 @@ impl<J: Journal> Dispatcher<'_, J> {
                             turns.push(self.turn(turn.lane, next));
                             to_mark.push(turn);
                         }
-                        Ok(None) => {}
+                        Ok(None) => {
+                            if self.feed.is_exhausted() {
+                                // Sessions still waiting for a slot have nothing to use it for.
+                                turns.clear();
+                            }
+                        }
                         Err(e) => {
                             failure.get_or_insert(E::from(e));
                             done.stopped.get_or_insert(StopReason::Requested);
@@ -199,11 +204,20 @@ impl<J: Journal> Dispatcher<'_, J> {
         let Ok(permit) = key.in_flight.clone().acquire_owned().await else {
             return Ok(None);
         };
-        let Some(row) = self.feed.next_for(session.as_str()).await? else {
-            return Ok(None);
-        };
-        key.pacer.admit().await;
-        Ok(Some(Turn { lane, row, permit }))
+        // The slot first, then the row: a row goes to whichever session's slot comes
+        // first, so keys and sessions share the last rows fairly. A slot is waited for only
+        // when there is a row to use it for.
+        loop {
+            if !self.feed.wait_available(session.as_str()).await? {
+                return Ok(None);
+            }
+            let slot = key.pacer.next_slot().await;
+            if let Some(row) = self.feed.take(session.as_str()).await {
+                slot.take();
+                return Ok(Some(Turn { lane, row, permit }));
+            }
+            // Another session took it meanwhile; the slot stays unused.
+        }
     }
 
     /// Marks a batch of rows `sending`, durably, and hands the batch back.

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Mutex;
 
@@ -16,6 +17,12 @@ pub(crate) struct Feed<'a, J> {
     journal: &'a J,
     import: &'a ImportState,
     queue: Mutex<VecDeque<ClaimedRow>>,
+    exhausted: AtomicBool,
+}
+
+/// Whether `session` may send `row`: the row chose it, or chose none.
+fn eligible(row: &ClaimedRow, session: &str) -> bool {
+    row.session.as_deref().is_none_or(|s| s == session)
 }
 
 impl<'a, J: Journal> Feed<'a, J> {
@@ -24,22 +31,20 @@ impl<'a, J: Journal> Feed<'a, J> {
             journal,
             import,
             queue: Mutex::new(VecDeque::new()),
+            exhausted: AtomicBool::new(false),
         }
     }
 
-    /// The next row `session` may send (one that chose it, or chose none); `None` once there
-    /// is none and the import is done.
-    pub(crate) async fn next_for(&self, session: &str) -> Result<Option<ClaimedRow>, JournalError> {
+    /// Waits until a row `session` may send (one that chose it, or chose none) is at hand;
+    /// `false` once none will come (none left in the journal, and the import is done).
+    pub(crate) async fn wait_available(&self, session: &str) -> Result<bool, JournalError> {
         loop {
             let mut added = pin!(self.import.added.notified());
             added.as_mut().enable();
             {
                 let mut queue = self.queue.lock().await;
-                if let Some(at) = queue
-                    .iter()
-                    .position(|r| r.session.as_deref().is_none_or(|s| s == session))
-                {
-                    return Ok(queue.remove(at));
+                if queue.iter().any(|r| eligible(r, session)) {
+                    return Ok(true);
                 }
                 // Read before claiming: if the import was done then, this claim sees all.
                 let import_done = self.import.is_done();
@@ -49,11 +54,27 @@ impl<'a, J: Journal> Feed<'a, J> {
                     continue;
                 }
                 if import_done {
-                    return Ok(None);
+                    if queue.is_empty() {
+                        self.exhausted.store(true, Ordering::Release);
+                    }
+                    return Ok(false);
                 }
             }
             added.await;
         }
+    }
+
+    /// Takes the first row `session` may send, if one is at hand.
+    pub(crate) async fn take(&self, session: &str) -> Option<ClaimedRow> {
+        let mut queue = self.queue.lock().await;
+        let at = queue.iter().position(|r| eligible(r, session))?;
+        queue.remove(at)
+    }
+
+    /// Whether every row was handed out and no more will come: then no session has
+    /// anything left to wait for.
+    pub(crate) fn is_exhausted(&self) -> bool {
+        self.exhausted.load(Ordering::Acquire)
     }
 
     /// The lines claimed but not handed out, to give back to the journal.

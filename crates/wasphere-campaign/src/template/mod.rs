@@ -13,7 +13,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use wasphere_types::MessageType;
 
 use crate::problem::RowProblem;
-use crate::row::Row;
+use crate::row::{Cell, Row};
 use context::RowContext;
 use typed_fields::{coerce, field_type};
 
@@ -69,6 +69,9 @@ enum Node {
     Text(Placeholder),
     /// A string that is a single `{{ … }}`: the value keeps its type.
     Value(Placeholder),
+    /// A string that is a single `{{ column }}` and nothing else: the cell as it is, looked
+    /// up directly (the common `"to": "{{ phoneNumber }}"`, without the engine's cost).
+    Column(Placeholder),
     Array(Vec<Node>),
     Object(Vec<(String, Node)>),
 }
@@ -239,6 +242,17 @@ impl Template {
                     serde_json::Value::Null
                 }
             },
+            Node::Column(p) => match p.columns.first().and_then(|c| row.0.get(c)) {
+                Some(Cell::Text(text)) => typed(p, serde_json::Value::String(text.to_owned())),
+                Some(Cell::Json(value)) => typed(p, value.clone()),
+                None => {
+                    problems.extend(p.columns.iter().map(|c| RowProblem::MissingColumn {
+                        path: p.path.clone(),
+                        column: c.clone(),
+                    }));
+                    serde_json::Value::Null
+                }
+            },
         }
     }
 
@@ -385,6 +399,9 @@ impl Compiler {
             columns,
         };
         Ok(match single {
+            Some(expr) if is_identifier(expr) && placeholder.columns.len() == 1 => {
+                Node::Column(placeholder)
+            }
             Some(_) => Node::Value(placeholder),
             None => Node::Text(placeholder),
         })
@@ -419,6 +436,15 @@ fn single_expression(text: &str) -> Option<&str> {
         return None;
     }
     Some(inner.trim())
+}
+
+/// Whether `expr` is a bare variable name (`phoneNumber`, `first_name`).
+fn is_identifier(expr: &str) -> bool {
+    let mut chars = expr.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The engine's message without its location suffix (the path says where).
@@ -599,5 +625,7 @@ mod tests {
         assert_eq!(single_expression("{{ a }} {{ b }}"), None);
         assert_eq!(single_expression("x {{ a }}"), None);
         assert_eq!(single_expression("{{ }}"), None);
+        assert!(is_identifier("phoneNumber") && is_identifier("_x1"));
+        assert!(!is_identifier("a.b") && !is_identifier("1a") && !is_identifier("a | int"));
     }
 }
