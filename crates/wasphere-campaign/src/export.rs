@@ -89,7 +89,7 @@ impl<W: Write> Sink<W> {
                     row.message_id.as_deref().unwrap_or(""),
                     row.error_class.as_deref().unwrap_or(""),
                     row.error_message.as_deref().unwrap_or(""),
-                    row.delivery.map(|d| d.as_str()).unwrap_or(""),
+                    row.delivery.and_then(|d| d.as_word()).unwrap_or(""),
                 ];
                 csv.write_record(fields).map_err(csv_error)?;
             }

@@ -1,6 +1,6 @@
 //! What a send's result means for its row and for the campaign.
 
-use wasphere_client::{Error, ErrorClass, SendResponse};
+use wasphere_client::{Delivery, Error, ErrorClass, SendResponse};
 
 /// The verdict on one send.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +35,7 @@ pub(crate) fn judge(result: Result<SendResponse, Error>) -> Verdict {
         Err(e) => e,
     };
     let message = error.to_string();
-    if error.may_have_been_delivered() {
+    if error.delivery() == Delivery::MayHaveBeenSent {
         return Verdict::Unknown { message };
     }
     let class = error.class();

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
     CampaignRecord, ClaimedRow, Counts, DeliveryStatus, Journal, JournalError, JournalRow, NewRow,
-    Outcome, Recovered, RowFilter, RowState, Sending,
+    Outcome, Recovered, RowFilter, RowState, Sending, delivery_rank,
 };
 
 /// A journal in memory: for tests, benchmarks and campaigns that need no crash safety. A
@@ -268,9 +268,9 @@ impl Journal for MemoryJournal {
                     *counts.by_class.entry(class.clone()).or_insert(0) += 1;
                 }
                 if e.row.state == RowState::Sent
-                    && let Some(d) = e.row.delivery
+                    && let Some(rank) = e.row.delivery.and_then(delivery_rank)
                 {
-                    *counts.by_delivery.entry(d).or_insert(0) += 1;
+                    counts.by_delivery.add(rank, 1);
                 }
             }
             Ok(counts.with_every_state())
@@ -315,12 +315,19 @@ impl Journal for MemoryJournal {
         status: DeliveryStatus,
     ) -> impl Future<Output = Result<bool, JournalError>> + Send {
         self.with(|s| {
+            let Some(rank) = delivery_rank(status) else {
+                return Ok(false);
+            };
             let mut found = false;
             for e in s.rows.values_mut() {
                 if e.row.state == RowState::Sent && e.row.message_id.as_deref() == Some(message_id)
                 {
                     found = true;
-                    if e.row.delivery.is_none_or(|d| d.rank() < status.rank()) {
+                    if e.row
+                        .delivery
+                        .and_then(delivery_rank)
+                        .is_none_or(|r| r < rank)
+                    {
                         e.row.delivery = Some(status);
                     }
                 }

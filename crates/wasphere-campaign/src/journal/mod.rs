@@ -30,7 +30,10 @@ pub use lock::JournalLock;
 pub use memory::MemoryJournal;
 pub use record::{CampaignRecord, JOURNAL_FORMAT, KeySettings, StoredSettings};
 pub use sqlite::SqliteJournal;
-pub use state::{DeliveryStatus, RowState, UnknownState};
+pub use state::{RowState, UnknownState};
+pub use wasphere_types::webhook::DeliveryStatus;
+
+pub(crate) use state::{delivery_of_rank, delivery_rank};
 
 /// A row to store at import.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,8 +140,59 @@ pub struct Counts {
     pub by_state: BTreeMap<RowState, u64>,
     /// Failed and unknown rows by the client's error class (`invalid`, `outcome-unknown`, …).
     pub by_class: BTreeMap<String, u64>,
-    /// Sent rows by the furthest delivery status recorded for them (none recorded: absent).
-    pub by_delivery: BTreeMap<DeliveryStatus, u64>,
+    /// Sent rows by the furthest delivery status recorded for them.
+    pub by_delivery: DeliveryCounts,
+}
+
+/// Sent rows by the furthest delivery status recorded for each (by a webhook receiver, for
+/// instance: [`Journal::record_delivery`]). A row counts once, under its furthest status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryCounts {
+    /// Acknowledged by the WhatsApp server (status 2), no further.
+    pub sent: u64,
+    /// Reported failed after sending.
+    pub failed: u64,
+    /// Reached the phone (status 3), not read yet.
+    pub delivered: u64,
+    /// Read (status 4).
+    pub read: u64,
+    /// Played (status 5).
+    pub played: u64,
+}
+
+impl DeliveryCounts {
+    /// Whether any status was recorded.
+    pub fn any(&self) -> bool {
+        *self != DeliveryCounts::default()
+    }
+
+    /// Rows that got at least as far as `status` (a read message was delivered too); 0 for
+    /// `failed` and statuses the contract does not name.
+    pub fn reached(&self, status: DeliveryStatus) -> u64 {
+        let steps = [
+            (DeliveryStatus::Sent, self.sent),
+            (DeliveryStatus::Delivered, self.delivered),
+            (DeliveryStatus::Read, self.read),
+            (DeliveryStatus::Played, self.played),
+        ];
+        match steps.iter().position(|(s, _)| *s == status) {
+            Some(from) => steps[from..].iter().map(|(_, n)| n).sum(),
+            None if status == DeliveryStatus::Failed => self.failed,
+            None => 0,
+        }
+    }
+
+    pub(crate) fn add(&mut self, rank: u8, n: u64) {
+        let slot = match delivery_of_rank(rank) {
+            Some(DeliveryStatus::Sent) => &mut self.sent,
+            Some(DeliveryStatus::Failed) => &mut self.failed,
+            Some(DeliveryStatus::Delivered) => &mut self.delivered,
+            Some(DeliveryStatus::Read) => &mut self.read,
+            Some(DeliveryStatus::Played) => &mut self.played,
+            _ => return,
+        };
+        *slot += n;
+    }
 }
 
 impl Counts {
@@ -150,15 +204,6 @@ impl Counts {
     /// Every row.
     pub fn total(&self) -> u64 {
         self.by_state.values().sum()
-    }
-
-    /// Rows whose delivery status reached at least `status` (so `read` counts as delivered).
-    pub fn delivered_at_least(&self, status: DeliveryStatus) -> u64 {
-        self.by_delivery
-            .iter()
-            .filter(|(s, _)| s.rank() >= status.rank() && **s != DeliveryStatus::Failed)
-            .map(|(_, n)| n)
-            .sum()
     }
 
     pub(crate) fn with_every_state(mut self) -> Self {
@@ -346,7 +391,7 @@ pub trait Journal: Send + Sync {
 
     /// Records a delivery status reported for `message_id` (by a webhook receiver, for
     /// instance). Returns whether a sent row has that id. A status never replaces one
-    /// further along.
+    /// further along; statuses the contract does not name (`Other`) are not recorded.
     fn record_delivery(
         &self,
         message_id: &str,

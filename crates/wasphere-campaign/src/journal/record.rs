@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use wasphere_client::RateLimit;
 use wasphere_types::MessageType;
+use wasphere_types::RateLimit;
 
 use crate::plan::{DelayRange, KeyPace, PacePlan, Pacing};
 use crate::source::SourceDigest;
@@ -61,10 +61,8 @@ pub struct StoredSettings {
 pub struct KeySettings {
     /// A name for the key that is safe to show (`wsk_live_…`, `key 2`).
     pub label: String,
-    /// Sends allowed per window; `None` for no client-side limit.
-    pub max: Option<u32>,
-    /// The window, in milliseconds.
-    pub window_ms: u64,
+    /// Sends allowed per window (`60/1m`, `off`).
+    pub rate_limit: RateLimit,
     /// The safety margin added to the window, in milliseconds.
     pub margin_ms: u64,
     /// The sessions sending with the key.
@@ -79,27 +77,11 @@ impl KeySettings {
         margin: Duration,
         sessions: Vec<String>,
     ) -> Self {
-        let (max, window) = match rate_limit {
-            RateLimit::Off => (None, Duration::ZERO),
-            RateLimit::Window { max, window } => (Some(max), window),
-        };
         KeySettings {
             label: label.into(),
-            max,
-            window_ms: millis(window),
-            margin_ms: millis(margin),
+            rate_limit,
+            margin_ms: u64::try_from(margin.as_millis()).unwrap_or(u64::MAX),
             sessions,
-        }
-    }
-
-    /// The key's rate limit.
-    pub fn rate_limit(&self) -> RateLimit {
-        match self.max {
-            None => RateLimit::Off,
-            Some(max) => RateLimit::Window {
-                max,
-                window: Duration::from_millis(self.window_ms),
-            },
         }
     }
 
@@ -119,17 +101,13 @@ impl StoredSettings {
                 .keys
                 .iter()
                 .map(|k| KeyPace {
-                    rate_limit: k.rate_limit(),
+                    rate_limit: k.rate_limit,
                     margin: k.margin(),
                     sessions: k.sessions.len(),
                 })
                 .collect(),
         }
     }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A [`MessageType`] as its slug.
@@ -159,11 +137,11 @@ mod tests {
             Duration::from_millis(250),
             vec!["a".into()],
         );
-        assert_eq!(k.rate_limit(), RateLimit::per_minute(60));
         assert_eq!(k.margin(), Duration::from_millis(250));
-        let off = KeySettings::new("k", RateLimit::Off, Duration::ZERO, vec![]);
-        assert_eq!(off.rate_limit(), RateLimit::Off);
         let json = serde_json::to_value(&k).unwrap();
-        assert_eq!(json["windowMs"], 60_000);
+        assert_eq!(json["rateLimit"], "60/1m");
+        assert_eq!(json["marginMs"], 250);
+        let back: KeySettings = serde_json::from_value(json).unwrap();
+        assert_eq!(back, k);
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use wasphere_types::webhook::DeliveryStatus;
 
 /// Where a row is on its way: `pending → sending → sent | failed | unknown`, or set aside at
 /// import as `invalid` or `skipped`.
@@ -85,85 +86,29 @@ impl FromStr for RowState {
     }
 }
 
-/// How far a sent message got, as WhatsApp reports it afterwards (through webhooks, which
-/// this crate does not receive: see [`crate::Journal::record_delivery`]).
-///
-/// Statuses only move forward: a `read` is not overwritten by a late `delivered`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    /// The server acknowledged it (WhatsApp status 2).
-    ServerAck,
-    /// WhatsApp reported that it failed after it was sent.
-    Failed,
-    /// It reached the recipient's phone (status 3).
-    Delivered,
-    /// The recipient read it (status 4).
-    Read,
-    /// A voice note or video was played (status 5).
-    Played,
-}
-
-impl DeliveryStatus {
-    /// Every status, from the least to the furthest along.
-    pub const ALL: [DeliveryStatus; 5] = [
-        DeliveryStatus::ServerAck,
-        DeliveryStatus::Failed,
-        DeliveryStatus::Delivered,
-        DeliveryStatus::Read,
-        DeliveryStatus::Played,
-    ];
-
-    /// The numeric status of a `messages.update` webhook (2 sent, 3 delivered, 4 read,
-    /// 5 played), if it is one of those.
-    pub const fn from_whatsapp_code(code: u8) -> Option<DeliveryStatus> {
-        match code {
-            2 => Some(DeliveryStatus::ServerAck),
-            3 => Some(DeliveryStatus::Delivered),
-            4 => Some(DeliveryStatus::Read),
-            5 => Some(DeliveryStatus::Played),
-            _ => None,
-        }
-    }
-
-    /// How far along it is: a status replaces a recorded one only when its rank is higher.
-    pub const fn rank(self) -> u8 {
-        match self {
-            DeliveryStatus::ServerAck => 1,
-            DeliveryStatus::Failed => 2,
-            DeliveryStatus::Delivered => 3,
-            DeliveryStatus::Read => 4,
-            DeliveryStatus::Played => 5,
-        }
-    }
-
-    /// The status of a rank.
-    pub const fn from_rank(rank: u8) -> Option<DeliveryStatus> {
-        match rank {
-            1 => Some(DeliveryStatus::ServerAck),
-            2 => Some(DeliveryStatus::Failed),
-            3 => Some(DeliveryStatus::Delivered),
-            4 => Some(DeliveryStatus::Read),
-            5 => Some(DeliveryStatus::Played),
-            _ => None,
-        }
-    }
-
-    /// `server-ack`, `failed`, `delivered`, `read` or `played`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::ServerAck => "server-ack",
-            DeliveryStatus::Failed => "failed",
-            DeliveryStatus::Delivered => "delivered",
-            DeliveryStatus::Read => "read",
-            DeliveryStatus::Played => "played",
-        }
+/// Where a delivery status ranks: a recorded status is replaced only by one with a higher
+/// rank (a late `delivered` never overwrites `read`). Statuses the contract does not name
+/// have no rank and are not recorded.
+pub(crate) fn delivery_rank(status: DeliveryStatus) -> Option<u8> {
+    match status {
+        DeliveryStatus::Sent => Some(1),
+        DeliveryStatus::Failed => Some(2),
+        DeliveryStatus::Delivered => Some(3),
+        DeliveryStatus::Read => Some(4),
+        DeliveryStatus::Played => Some(5),
+        DeliveryStatus::Other(_) => None,
     }
 }
 
-impl fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The status of a rank stored in the journal.
+pub(crate) fn delivery_of_rank(rank: u8) -> Option<DeliveryStatus> {
+    match rank {
+        1 => Some(DeliveryStatus::Sent),
+        2 => Some(DeliveryStatus::Failed),
+        3 => Some(DeliveryStatus::Delivered),
+        4 => Some(DeliveryStatus::Read),
+        5 => Some(DeliveryStatus::Played),
+        _ => None,
     }
 }
 
@@ -177,13 +122,12 @@ mod tests {
             assert_eq!(s.as_str().parse::<RowState>(), Ok(s));
         }
         assert!("done".parse::<RowState>().is_err());
-        for d in DeliveryStatus::ALL {
-            assert_eq!(DeliveryStatus::from_rank(d.rank()), Some(d));
+        for code in 2..=5 {
+            let status = DeliveryStatus::from_code(code);
+            let rank = delivery_rank(status).unwrap();
+            assert_eq!(delivery_of_rank(rank), Some(status));
         }
-        assert_eq!(
-            DeliveryStatus::from_whatsapp_code(4),
-            Some(DeliveryStatus::Read)
-        );
-        assert_eq!(DeliveryStatus::from_whatsapp_code(9), None);
+        assert_eq!(delivery_rank(DeliveryStatus::Other(1)), None);
+        assert!(delivery_rank(DeliveryStatus::Read) > delivery_rank(DeliveryStatus::Delivered));
     }
 }

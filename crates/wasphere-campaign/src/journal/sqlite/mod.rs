@@ -40,7 +40,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// journal.record_delivery("3EB0C767D097B7C7A5C1", DeliveryStatus::Delivered).await?;
 /// let counts = journal.counts().await?;
 /// println!("{} sent, {} delivered", counts.get(RowState::Sent),
-///          counts.delivered_at_least(DeliveryStatus::Delivered));
+///          counts.by_delivery.reached(DeliveryStatus::Delivered));
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]

@@ -1,13 +1,12 @@
 //! The journal's statements, each a function of the connection.
 
-use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::journal::{
     CampaignRecord, ClaimedRow, Counts, DeliveryStatus, JournalRow, NewRow, Outcome, Recovered,
-    RowFilter, RowState, Sending,
+    RowFilter, RowState, Sending, delivery_of_rank, delivery_rank,
 };
 use crate::source::SourceDigest;
 
@@ -238,14 +237,12 @@ pub(super) fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
         "SELECT delivery, count(*) FROM rows WHERE state = 'sent' AND delivery IS NOT NULL GROUP BY delivery",
     )?;
     let mut rows = stmt.query([])?;
-    let mut by_delivery = BTreeMap::new();
     while let Some(r) = rows.next()? {
         let rank: i64 = r.get(0)?;
-        if let Some(status) = u8::try_from(rank).ok().and_then(DeliveryStatus::from_rank) {
-            by_delivery.insert(status, to_u64(r.get(1)?));
+        if let Ok(rank) = u8::try_from(rank) {
+            counts.by_delivery.add(rank, to_u64(r.get(1)?));
         }
     }
-    counts.by_delivery = by_delivery;
     Ok(counts.with_every_state())
 }
 
@@ -278,7 +275,7 @@ pub(super) fn rows(
             error_message: r.get(6)?,
             delivery: delivery
                 .and_then(|d| u8::try_from(d).ok())
-                .and_then(DeliveryStatus::from_rank),
+                .and_then(delivery_of_rank),
         })
     })?;
     rows.collect()
@@ -297,7 +294,9 @@ pub(super) fn record_delivery(
     message_id: &str,
     status: DeliveryStatus,
 ) -> rusqlite::Result<bool> {
-    let rank = i64::from(status.rank());
+    let Some(rank) = delivery_rank(status).map(i64::from) else {
+        return Ok(false);
+    };
     let changed = conn
         .prepare_cached(
             "UPDATE rows SET delivery = ?2 WHERE message_id = ?1 AND state = 'sent' AND (delivery IS NULL OR delivery < ?2)",
