@@ -233,11 +233,14 @@ async fn store<J: Journal>(
             s.row
         })
         .collect();
-    journal.import(rows).await?;
+    let queued = journal.import(rows).await?;
     state.added.notify_waiters();
     if let Some(observer) = observer {
         for event in &events {
             observer(event);
+        }
+        if queued > 0 {
+            observer(&Event::Queued { rows: queued });
         }
     }
     Ok(n)

@@ -30,6 +30,12 @@ pub enum Event {
         /// The line the recipient first appeared on.
         first_line: u64,
     },
+    /// Rows became pending (imported, or made sendable by an accepted change): what is
+    /// left to send grew by `rows`.
+    Queued {
+        /// How many.
+        rows: u64,
+    },
     /// Every row of the source is in the journal.
     Imported {
         /// Rows read from the source in this run.

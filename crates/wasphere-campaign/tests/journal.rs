@@ -86,9 +86,13 @@ async fn obeys_the_rules<J: Journal>(journal: &J) {
         body: None,
         note: Some("duplicate of line 1".to_owned()),
     });
-    journal.import(rows.clone()).await.unwrap();
-    // Importing again is harmless.
-    journal.import(rows).await.unwrap();
+    assert_eq!(
+        journal.import(rows.clone()).await.unwrap(),
+        6,
+        "six new pending rows"
+    );
+    // Importing again is harmless, and makes nothing newly pending.
+    assert_eq!(journal.import(rows).await.unwrap(), 0);
 
     // Claims hand each pending row out once, by line.
     assert_eq!(lines(&journal.claim(2).await.unwrap()), [1, 2]);
@@ -131,10 +135,11 @@ async fn obeys_the_rules<J: Journal>(journal: &J) {
     // An import never touches a row a send was attempted for.
     let mut replaced = pending(1);
     replaced.body = Some("changed".to_owned());
-    journal
+    let queued = journal
         .import(vec![replaced, pending(2), pending(5)])
         .await
         .unwrap();
+    assert_eq!(queued, 0);
     let counts = journal.counts().await.unwrap();
     assert_eq!(counts.get(RowState::Sent), 1);
     assert_eq!(counts.get(RowState::Sending), 1);
@@ -230,9 +235,13 @@ async fn obeys_the_rules<J: Journal>(journal: &J) {
     assert_eq!(unknown.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 5]);
     assert_eq!(journal.rows(3, 2, RowFilter::All).await.unwrap().len(), 2);
 
+    // A row set aside at import (invalid) made sendable by a changed template counts.
+    assert_eq!(journal.import(vec![pending(7)]).await.unwrap(), 1);
+    assert_eq!(journal.import(vec![pending(9)]).await.unwrap(), 1);
+
     // Resending unknown rows, when asked.
     assert_eq!(journal.recover(true).await.unwrap().requeued_unknown, 2);
-    assert_eq!(lines(&journal.claim(10).await.unwrap()), [3, 4, 5, 6]);
+    assert_eq!(lines(&journal.claim(10).await.unwrap()), [3, 4, 5, 6, 7, 9]);
 }
 
 #[tokio::test]
@@ -252,8 +261,8 @@ async fn the_sqlite_journal_obeys_the_rules_and_keeps_them_on_disk() {
     let journal = SqliteJournal::open(&path).unwrap();
     assert_eq!(journal.campaign().await.unwrap(), Some(record()));
     let counts = journal.counts().await.unwrap();
-    assert_eq!(counts.total(), 8);
-    assert_eq!(counts.get(RowState::Pending), 4);
+    assert_eq!(counts.total(), 9);
+    assert_eq!(counts.get(RowState::Pending), 6);
 }
 
 #[tokio::test]

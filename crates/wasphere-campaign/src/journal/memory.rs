@@ -96,14 +96,16 @@ impl Journal for MemoryJournal {
         })
     }
 
-    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<(), JournalError>> + Send {
+    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<u64, JournalError>> + Send {
         self.with(|s| {
+            let mut newly_pending = 0u64;
             for new in rows {
-                if s.rows
-                    .get(&new.line)
-                    .is_some_and(|e| e.row.state.was_attempted())
-                {
+                let before = s.rows.get(&new.line).map(|e| e.row.state);
+                if before.is_some_and(RowState::was_attempted) {
                     continue;
+                }
+                if new.state == RowState::Pending && before != Some(RowState::Pending) {
+                    newly_pending += 1;
                 }
                 let (class, message) = match new.state {
                     RowState::Invalid => (Some("invalid".to_owned()), new.note),
@@ -128,7 +130,7 @@ impl Journal for MemoryJournal {
                     },
                 );
             }
-            Ok(())
+            Ok(newly_pending)
         })
     }
 

@@ -338,7 +338,8 @@ pub trait Journal: Send + Sync {
     ) -> impl Future<Output = Result<(), JournalError>> + Send;
 
     /// Stores rows. A line already stored is replaced only if no send was attempted for it.
-    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<(), JournalError>> + Send;
+    /// Returns how many rows became pending that were not (what a progress total grows by).
+    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<u64, JournalError>> + Send;
 
     /// `(line, recipient)` of every row a send was attempted for, so a resumed import skips
     /// recipients already served.

@@ -240,7 +240,7 @@ impl Journal for SqliteJournal {
         })
     }
 
-    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<(), JournalError>> + Send {
+    fn import(&self, rows: Vec<NewRow>) -> impl Future<Output = Result<u64, JournalError>> + Send {
         let path = self.path.display().to_string();
         self.submit(true, move |conn| {
             queries::import(conn, &rows).map_err(db(&path))

@@ -82,24 +82,23 @@ pub(super) fn write_campaign(conn: &Connection, record: &CampaignRecord) -> rusq
     Ok(())
 }
 
-pub(super) fn import(conn: &Connection, rows: &[NewRow]) -> rusqlite::Result<()> {
+/// Stores rows; returns how many became pending that were not (new rows, or rows set
+/// aside before that a changed source or template makes sendable).
+pub(super) fn import(conn: &Connection, rows: &[NewRow]) -> rusqlite::Result<u64> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO rows (line, recipient, state, session, body, note, error_class, error_message, updated_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(line) DO UPDATE SET recipient = excluded.recipient, state = excluded.state,
-             session = excluded.session, body = excluded.body, note = excluded.note,
-             error_class = excluded.error_class, error_message = excluded.error_message,
-             updated_at_ms = excluded.updated_at_ms
-         WHERE rows.state IN ('pending', 'invalid', 'skipped')",
+         ON CONFLICT(line) DO NOTHING",
     )?;
     let now = now_ms();
+    let mut newly_pending = 0u64;
     for row in rows {
         let (class, message, note) = match row.state {
             RowState::Invalid => (Some("invalid"), row.note.as_deref(), None),
             RowState::Skipped => (Some("duplicate"), row.note.as_deref(), None),
             _ => (None, None, row.note.as_deref()),
         };
-        insert.execute(params![
+        let values = params![
             to_i64(row.line),
             row.recipient,
             row.state.as_str(),
@@ -109,9 +108,28 @@ pub(super) fn import(conn: &Connection, rows: &[NewRow]) -> rusqlite::Result<()>
             class,
             message,
             now,
-        ])?;
+        ];
+        if insert.execute(values)? == 1 {
+            newly_pending += u64::from(row.state == RowState::Pending);
+            continue;
+        }
+        // The line is there already (a resumed or changed import): replace it unless a
+        // send was attempted for it.
+        let before: String = conn
+            .prepare_cached("SELECT state FROM rows WHERE line = ?1")?
+            .query_row(params![to_i64(row.line)], |r| r.get(0))?;
+        let replaced = conn
+            .prepare_cached(
+                "UPDATE rows SET recipient = ?2, state = ?3, session = ?4, body = ?5, note = ?6,
+                     error_class = ?7, error_message = ?8, updated_at_ms = ?9
+                 WHERE line = ?1 AND state IN ('pending', 'invalid', 'skipped')",
+            )?
+            .execute(values)?;
+        if replaced == 1 && row.state == RowState::Pending && before != "pending" {
+            newly_pending += 1;
+        }
     }
-    Ok(())
+    Ok(newly_pending)
 }
 
 pub(super) fn attempted_recipients(conn: &Connection) -> rusqlite::Result<Vec<(u64, String)>> {
