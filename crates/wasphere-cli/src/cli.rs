@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use wasphere_types::RateLimit;
 
+use crate::campaign_flags::CampaignCommand;
 use crate::send_flags::{ConnectionArgs, SEND_EXAMPLES, SendArgs, parse_duration};
 use crate::{listen_addr, unix_time};
 
@@ -33,6 +34,7 @@ Examples:
   wasphere doctor
   wasphere send text --to 923001234567 --text 'Hello *there*'
   wasphere validate --type buttons body.json
+  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
   wasphere sandbox --addr 127.0.0.1:8080";
 
 /// `wasphere`: send WhatsApp messages through WaSphere, check payloads, run a local sandbox.
@@ -101,6 +103,10 @@ pub(crate) enum Command {
     /// Run the local WaSphere emulator until Ctrl-C.
     #[command(after_help = SANDBOX_EXAMPLES)]
     Sandbox(SandboxArgs),
+    /// Send a personalized message to every row of a CSV or JSON Lines file, crash-safe,
+    /// at the server's limit.
+    #[command(subcommand)]
+    Campaign(Box<CampaignCommand>),
     /// Verify webhook deliveries, or receive them locally.
     #[command(subcommand, disable_help_subcommand = true, after_help = WEBHOOK_EXAMPLES)]
     Webhook(WebhookCommand),

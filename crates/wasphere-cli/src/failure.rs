@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 use wasphere_client::ErrorClass;
 use wasphere_types::{ValidationError, Violation};
 
+/// The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells expect.
+pub(crate) const INTERRUPTED: u8 = 130;
+
 /// The process exit code of a failure class.
 pub(crate) fn exit_code(class: ErrorClass) -> ExitCode {
     // Codes are 1 to 8 by construction, so the conversion never falls back.
@@ -32,6 +35,8 @@ pub(crate) struct Failure {
     /// More facts (HTTP status, the server's messages, …) for `--output json`; the
     /// message must say the same in words, since people do not see these.
     pub(crate) details: Map<String, Value>,
+    /// Stopped by Ctrl-C: the exit code is 130, as shells expect, whatever the class.
+    pub(crate) interrupted: bool,
 }
 
 impl Failure {
@@ -43,6 +48,33 @@ impl Failure {
             hint: None,
             violations: Vec::new(),
             details: Map::new(),
+            interrupted: false,
+        }
+    }
+
+    /// Stopped by Ctrl-C (exit code 130).
+    pub(crate) fn interrupted(message: impl Into<String>) -> Self {
+        Failure {
+            interrupted: true,
+            ..Self::other(message)
+        }
+    }
+
+    /// The process exit code.
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        if self.interrupted {
+            ExitCode::from(INTERRUPTED)
+        } else {
+            exit_code(self.class)
+        }
+    }
+
+    /// The exit code as a number, for `--output json`.
+    pub(crate) fn exit_number(&self) -> i32 {
+        if self.interrupted {
+            i32::from(INTERRUPTED)
+        } else {
+            self.class.code()
         }
     }
 

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod campaign_flags;
 mod cli;
 mod client_failure;
 #[cfg(test)]
@@ -59,7 +60,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             out.failure(&failure);
-            failure::exit_code(failure.class)
+            failure.exit_code()
         }
     }
 }

@@ -127,7 +127,7 @@ impl Output {
 pub(crate) fn failure_json(failure: &Failure) -> Value {
     let mut error = Map::new();
     error.insert("kind".into(), failure.class.as_str().into());
-    error.insert("exitCode".into(), failure.class.code().into());
+    error.insert("exitCode".into(), failure.exit_number().into());
     error.insert("message".into(), failure.message.clone().into());
     for (k, v) in &failure.details {
         error.insert(k.clone(), v.clone());

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches to them.
 
+mod campaign;
 mod completions;
 mod config;
 mod demo;
@@ -29,6 +30,12 @@ pub(crate) fn run(cli: Cli, matches: &ArgMatches, out: &Output) -> Result<(), Fa
                 .map(|(_, m)| m);
             send::run(args, send_matches, cli.profile, out)
         }
+        Command::Campaign(command) => campaign::run(
+            *command,
+            matches.subcommand_matches("campaign"),
+            cli.profile,
+            out,
+        ),
         Command::Validate(args) => validate::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Sandbox(args) => sandbox::run(&args, out),
