@@ -169,6 +169,7 @@ const SANDBOX_EXAMPLES: &str = "\
 Examples:
   wasphere sandbox
   wasphere sandbox --addr localhost:0 --rate-limit off --record off
+  wasphere sandbox --unreachable 923009999999 --unreachable-file numbers.txt
   wasphere sandbox --addr 127.0.0.1:0 --rate-limit off \\
       --session my-session --session old:disconnected
   WEBHOOK_SECRET=whsec wasphere sandbox \\
@@ -235,6 +236,12 @@ pub(crate) struct SandboxArgs {
     /// Serve at most this many connections at once; more wait to be accepted.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) max_connections: u32,
+    /// A number that is not on WhatsApp: valid sends to it are answered 422, as the server does (repeatable).
+    #[arg(long = "unreachable", value_name = "NUMBER")]
+    pub(crate) unreachable: Vec<String>,
+    /// A file of numbers that are not on WhatsApp, one per line (# starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) unreachable_file: Option<PathBuf>,
 }
 
 /// `--record N|off`.
@@ -362,6 +369,8 @@ Example:
   WEBHOOK_SECRET=whsec wasphere webhook listen --secret-env WEBHOOK_SECRET \\
       --forward-to http://localhost:3000/hooks
 
+  WEBHOOK_SECRET=whsec wasphere webhook listen --secret-env WEBHOOK_SECRET --journal campaign.db
+
 Answers 200 to an authentic delivery and 401 otherwise, on any path. Stdout carries one
 JSON line per verified event; `listening on http://ADDR` and rejections go to stderr.
 A retried delivery is printed again: use data.messageId to deduplicate.
@@ -384,6 +393,10 @@ pub(crate) struct WebhookListenArgs {
     /// Forward each authentic delivery to this URL of your app.
     #[arg(long, value_name = "URL")]
     pub(crate) forward_to: Option<String>,
+    /// Record delivery statuses (delivered, read, …) into this campaign journal, matched by
+    /// message id, so `wasphere campaign status` counts them (works while the campaign runs).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) journal: Option<PathBuf>,
 }
 
 const DOCTOR_EXAMPLES: &str = "\

@@ -5,13 +5,41 @@ use std::io::ErrorKind;
 use wasphere_sandbox::{
     ConnectionLimits, DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, KeyConfig, Sandbox,
 };
-use wasphere_types::ApiKey;
 use wasphere_types::webhook::WebhookSecret;
+use wasphere_types::{ApiKey, Recipient};
 
 use crate::cli::SandboxArgs;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::shutdown;
+
+/// The numbers of `--unreachable` and `--unreachable-file`, as digits (`+92 300-1234567`
+/// is 923001234567).
+fn unreachable(args: &SandboxArgs) -> Result<Vec<String>, Failure> {
+    let mut numbers: Vec<String> = args.unreachable.clone();
+    if let Some(path) = &args.unreachable_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::other(format!(
+                "cannot read --unreachable-file {}: {e}",
+                path.display()
+            ))
+        })?;
+        numbers.extend(
+            text.lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    numbers
+        .iter()
+        .map(|n| {
+            Recipient::parse_lenient(n)
+                .map(|r| r.recipient.as_str().to_owned())
+                .map_err(|e| Failure::invalid(format!("--unreachable {n:?}: {e}")))
+        })
+        .collect()
+}
 
 /// Runs until Ctrl-C or SIGTERM. The first stdout line is `listening on http://ADDR`.
 pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
@@ -44,6 +72,9 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
     }
     if sessions.is_empty() {
         sessions.push(DEFAULT_SESSION.to_owned());
+    }
+    for number in unreachable(args)? {
+        builder = builder.unreachable(number);
     }
     if let Some(key) = &args.api_key {
         // Checked here to name the flag; the key itself is never echoed.

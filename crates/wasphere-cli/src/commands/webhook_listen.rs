@@ -2,6 +2,7 @@
 //! authentic event as one line of JSON, or, with `--forward-to`, pass it on to your app
 //! and print one summary line per event with the app's answer.
 
+use wasphere_campaign::{Journal, SqliteJournal};
 use wasphere_types::webhook::{EventData, WebhookEvent};
 
 use crate::cli::WebhookListenArgs;
@@ -24,6 +25,12 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
         ),
         None => None,
     };
+    let journal = match &args.journal {
+        Some(path) => {
+            Some(SqliteJournal::open_observer(path).map_err(|e| Failure::invalid(e.to_string()))?)
+        }
+        None => None,
+    };
     super::runtime(false)?.block_on(async {
         let mut receiver = webhook_receiver::start(args.addr, secret, forward_to.clone()).await?;
         match &forward_to {
@@ -40,7 +47,8 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
             tokio::select! {
                 () = &mut stop => break,
                 delivery = receiver.deliveries.recv() => match delivery {
-                    Some(Delivery::Verified { line, forwarded: None, .. }) => {
+                    Some(Delivery::Verified { line, forwarded: None, event }) => {
+                        record_statuses(journal.as_ref(), &event, out).await;
                         out.line(&line);
                         verified += 1;
                         if args.count.is_some_and(|n| verified >= n) {
@@ -48,6 +56,7 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
                         }
                     }
                     Some(Delivery::Verified { event, forwarded: Some(answer), .. }) => {
+                        record_statuses(journal.as_ref(), &event, out).await;
                         let answer = match answer {
                             Ok(status) => format!("-> {status}"),
                             Err(reason) => format!("-> not forwarded ({reason})"),
@@ -69,6 +78,27 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
         }
         receiver.stop().await
     })
+}
+
+/// Records the delivery statuses of `envelope` into the campaign journal, if one was given.
+/// A status for a message the campaign did not send is not an error: the same number may
+/// also send other messages.
+async fn record_statuses(journal: Option<&SqliteJournal>, envelope: &WebhookEvent, out: &Output) {
+    let Some(journal) = journal else { return };
+    let Ok(events) = envelope.events() else {
+        return;
+    };
+    for status in events.iter().filter_map(|e| e.status()) {
+        if let Err(e) = journal
+            .record_delivery(&status.message_id, status.status)
+            .await
+        {
+            out.warning(&format!(
+                "could not record {} for {} in the journal: {e}",
+                status.status, status.message_id
+            ));
+        }
+    }
 }
 
 /// One line per event of the delivery: the event, the message id, and what was selected
