@@ -293,6 +293,7 @@ pub(crate) struct CampaignRunArgs {
 
 /// What a resume may do that a plain one does not.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Resuming")]
 pub(crate) struct ResumeFlags {
     /// Send `unknown` rows again. At-least-once: their message may already have been
     /// delivered, so those recipients may get it twice.

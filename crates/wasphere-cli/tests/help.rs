@@ -44,6 +44,12 @@ fn help_of_every_subcommand() {
         &["send", "view-once"],
         &["send", "reaction"],
         &["validate"],
+        &["campaign"],
+        &["campaign", "check"],
+        &["campaign", "run"],
+        &["campaign", "resume"],
+        &["campaign", "status"],
+        &["campaign", "export"],
         &["schema"],
         &["sandbox"],
         &["webhook"],
@@ -67,7 +73,10 @@ fn help_of_every_subcommand() {
             format!("wasphere-{}", args.join("-"))
         };
         // Every leaf command shows an example of itself.
-        let is_group = matches!(*args, ["send"] | ["webhook"] | ["config"] | []);
+        let is_group = matches!(
+            *args,
+            ["send"] | ["webhook"] | ["config"] | ["campaign"] | []
+        );
         if !is_group {
             assert!(
                 text.contains("Example") && text.contains(&format!("wasphere {}", args.join(" "))),

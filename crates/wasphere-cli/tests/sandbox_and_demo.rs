@@ -31,6 +31,21 @@ fn demo_sends_all_14_types_and_verifies_both_replies_and_the_statuses() {
         out.contains("14 of 14 messages delivered, 14 read"),
         "{out}"
     );
+    // The campaign part: 20 rows, one number not on WhatsApp, then `campaign status` with
+    // the delivery statuses the webhooks brought back.
+    assert!(
+        out.contains("sent 19, failed 1 (the number not on WhatsApp: 422)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("$ wasphere campaign status campaign.db"),
+        "{out}"
+    );
+    assert!(out.contains("delivery: delivered 19 (read 19"), "{out}");
+    assert!(
+        out.contains("line 15: 923009999999 failed (invalid)"),
+        "{out}"
+    );
 
     let output = wasphere(dir.path())
         .args(["demo", "-o", "json"])
@@ -52,6 +67,10 @@ fn demo_sends_all_14_types_and_verifies_both_replies_and_the_statuses() {
         v["statuses"],
         serde_json::json!({"delivered": 14, "read": 14})
     );
+    assert_eq!(v["campaign"]["rows"], 20);
+    assert_eq!(v["campaign"]["byState"]["sent"], 19);
+    assert_eq!(v["campaign"]["byState"]["failed"], 1);
+    assert_eq!(v["campaign"]["delivery"]["read"], 19);
 }
 
 #[test]

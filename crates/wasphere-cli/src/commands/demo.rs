@@ -52,6 +52,8 @@ async fn demo(out: &Output) -> Result<(), Failure> {
         .webhook_retry_delays(vec![Duration::from_millis(100), Duration::from_millis(500)])
         // Each message is reported delivered, then read, as messages.update statuses.
         .message_statuses(Duration::from_millis(150), Duration::from_millis(400))
+        // The campaign part sends to one number that is not on WhatsApp.
+        .unreachable(super::campaign::TOUR_UNREACHABLE)
         .start()
         .await
         .map_err(|e| setup_failure("start the sandbox", e))?;
@@ -127,10 +129,11 @@ async fn demo(out: &Output) -> Result<(), Failure> {
         count_of(DeliveryStatus::Delivered),
         count_of(DeliveryStatus::Read),
     );
-    sandbox.shutdown().await;
-    receiver.stop().await?;
 
     if out.is_json() {
+        let campaign = super::campaign::tour(&sandbox, &mut receiver, out).await?;
+        sandbox.shutdown().await;
+        receiver.stop().await?;
         out.json(&json!({
             "sent": sent.iter().map(|s| json!({
                 "type": s.message_type.as_str(),
@@ -146,6 +149,12 @@ async fn demo(out: &Output) -> Result<(), Failure> {
             })).collect::<Vec<Value>>(),
             "webhooksVerified": verified,
             "statuses": {"delivered": delivered, "read": read},
+            "campaign": {
+                "rows": campaign.total(),
+                "byState": campaign.by_state.iter().map(|(s, n)| (s.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                "byClass": campaign.by_class,
+                "delivery": campaign.by_delivery,
+            },
         }));
         return Ok(());
     }
@@ -191,7 +200,10 @@ async fn demo(out: &Output) -> Result<(), Failure> {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    Ok(())
+    let tour = super::campaign::tour(&sandbox, &mut receiver, out).await;
+    sandbox.shutdown().await;
+    receiver.stop().await?;
+    tour.map(|_| ())
 }
 
 /// Sends the documentation's example of each type, in its order, and prints the table.

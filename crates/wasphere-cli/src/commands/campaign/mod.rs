@@ -8,6 +8,9 @@ mod run;
 mod setup;
 mod status;
 mod template;
+mod tour;
+
+pub(crate) use tour::{UNREACHABLE as TOUR_UNREACHABLE, tour};
 
 use clap::ArgMatches;
 use wasphere_campaign::{CampaignError, JournalError};

@@ -147,47 +147,56 @@ fn drive(
     out: &Output,
 ) -> Result<(), Failure> {
     let runtime = crate::commands::runtime(false)?;
+    let report = runtime.block_on(drive_async(campaign, journal, source, path, out))?;
+    conclude(&report, path, out)
+}
+
+/// [`drive`] on a runtime that is already running (the demo's).
+pub(super) async fn drive_async(
+    campaign: Campaign,
+    journal: &SqliteJournal,
+    source: Option<CampaignSource>,
+    path: &Path,
+    out: &Output,
+) -> Result<RunReport, Failure> {
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let campaign = campaign.event_channel(tx);
     let stop = campaign.stop_handle();
     let progress = Progress::new(out, campaign.plan());
-    let result = runtime.block_on(async {
-        let mut signals = Signals::new();
-        let run = campaign.run(journal, source);
-        tokio::pin!(run);
-        let mut tick = tokio::time::interval(PLAIN_EVERY);
-        tick.tick().await;
-        let mut interrupted = false;
-        loop {
-            tokio::select! {
-                result = &mut run => {
-                    while let Ok(event) = events.try_recv() {
-                        progress.observe(&event);
-                    }
-                    break result;
+    let mut signals = Signals::new();
+    let run = campaign.run(journal, source);
+    tokio::pin!(run);
+    let mut tick = tokio::time::interval(PLAIN_EVERY);
+    tick.tick().await;
+    let mut interrupted = false;
+    let result = loop {
+        tokio::select! {
+            result = &mut run => {
+                while let Ok(event) = events.try_recv() {
+                    progress.observe(&event);
                 }
-                Some(event) = events.recv() => progress.observe(&event),
-                () = signals.next() => {
-                    if interrupted {
-                        // The second Ctrl-C: out now. Rows in flight stay `sending`, so a
-                        // resume makes them `unknown`; none is ever sent twice.
-                        progress.finish();
-                        out.status(&format!(
-                            "stopped at once; rows in flight will be `unknown`. Resume with: wasphere campaign resume {}",
-                            path.display()
-                        ));
-                        std::process::exit(i32::from(INTERRUPTED));
-                    }
-                    interrupted = true;
-                    stop.stop();
-                }
-                _ = tick.tick() => progress.tick(),
+                break result;
             }
+            Some(event) = events.recv() => progress.observe(&event),
+            () = signals.next() => {
+                if interrupted {
+                    // The second Ctrl-C: out now. Rows in flight stay `sending`, so a
+                    // resume makes them `unknown`; none is ever sent twice.
+                    progress.finish();
+                    out.status(&format!(
+                        "stopped at once; rows in flight will be `unknown`. Resume with: wasphere campaign resume {}",
+                        path.display()
+                    ));
+                    std::process::exit(i32::from(INTERRUPTED));
+                }
+                interrupted = true;
+                stop.stop();
+            }
+            _ = tick.tick() => progress.tick(),
         }
-    });
+    };
     progress.finish();
-    let report = result.map_err(campaign_failure)?;
-    conclude(&report, path, out)
+    result.map_err(campaign_failure)
 }
 
 /// Prints what the run did, and ends with the exit code that says how it went.

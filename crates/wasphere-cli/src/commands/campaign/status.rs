@@ -11,26 +11,31 @@ use crate::output::Output;
 
 pub(super) fn run(args: &CampaignStatusArgs, out: &Output) -> Result<(), Failure> {
     let journal = SqliteJournal::open_observer(&args.journal).map_err(super::journal_failure)?;
-    let runtime = crate::commands::runtime(false)?;
-    let (record, counts, failures) = runtime
-        .block_on(async {
-            let record = journal.campaign().await?;
-            let counts = journal.counts().await?;
-            let mut failures = Vec::new();
-            for state in [RowState::Failed, RowState::Unknown] {
-                failures.extend(
-                    journal
-                        .rows(0, args.failures, RowFilter::State(state))
-                        .await?,
-                );
-            }
-            Ok::<_, wasphere_campaign::JournalError>((record, counts, failures))
-        })
-        .map_err(super::journal_failure)?;
+    crate::commands::runtime(false)?.block_on(show(&journal, &args.journal, args.failures, out))
+}
+
+/// Prints where the campaign of `journal` stands.
+pub(super) async fn show(
+    journal: &SqliteJournal,
+    path: &std::path::Path,
+    failures: usize,
+    out: &Output,
+) -> Result<(), Failure> {
+    let (record, counts, failures) = async {
+        let record = journal.campaign().await?;
+        let counts = journal.counts().await?;
+        let mut listed = Vec::new();
+        for state in [RowState::Failed, RowState::Unknown] {
+            listed.extend(journal.rows(0, failures, RowFilter::State(state)).await?);
+        }
+        Ok::<_, wasphere_campaign::JournalError>((record, counts, listed))
+    }
+    .await
+    .map_err(super::journal_failure)?;
     let Some(record) = record else {
         return Err(Failure::invalid(format!(
             "{} holds no campaign yet: start one with `wasphere campaign run`",
-            args.journal.display()
+            path.display()
         )));
     };
     let left = counts.get(RowState::Pending) + counts.get(RowState::Sending);
