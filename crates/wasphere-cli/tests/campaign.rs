@@ -473,3 +473,80 @@ fn kill_9_at_random_moments_never_sends_a_row_twice() {
         );
     }
 }
+
+#[test]
+fn webhook_listen_records_delivery_statuses_into_the_campaign_journal() {
+    // The listener's port is chosen first and the listener started after the campaign ran:
+    // the sandbox's first deliveries fail, and its retries (as the server's) bring the
+    // statuses once the listener is up.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = "whsec_campaign_test";
+    let sandbox = TestSandbox::with(|b| {
+        b.rate_limit(wasphere_sandbox::RateLimit::Off)
+            .webhook(
+                format!("http://127.0.0.1:{port}/hooks"),
+                wasphere_types::webhook::WebhookSecret::new(secret),
+            )
+            .webhook_retry_delays(vec![
+                Duration::from_millis(300),
+                Duration::from_secs(1),
+                Duration::from_secs(2),
+                Duration::from_secs(4),
+            ])
+            .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rows.csv"), csv(10)).unwrap();
+    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
+    let output = sandbox
+        .wasphere(dir.path())
+        .current_dir(dir.path())
+        .args([
+            "campaign",
+            "run",
+            "rows.csv",
+            "--template",
+            "t.text.json",
+            "--journal",
+            "c.db",
+        ])
+        .args(["--rate-limit", "off"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let mut listen = wasphere_child(dir.path());
+    listen
+        .current_dir(dir.path())
+        .env("WH_SECRET", secret)
+        .args(["webhook", "listen", "--addr", &format!("127.0.0.1:{port}")])
+        .args(["--secret-env", "WH_SECRET", "--journal", "c.db"]);
+    let _listener = common::ChildGuard(Some(listen.spawn().unwrap()));
+    let mut delivery = serde_json::Value::Null;
+    for _ in 0..150 {
+        let status = common::wasphere(dir.path())
+            .current_dir(dir.path())
+            .args(["--output", "json", "campaign", "status", "c.db"])
+            .output()
+            .unwrap();
+        let status: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap();
+        delivery = status["delivery"].clone();
+        if delivery["read"] == 10 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(delivery["read"], 10, "{delivery}");
+    let text = stdout(
+        &common::wasphere(dir.path())
+            .current_dir(dir.path())
+            .args(["campaign", "status", "c.db"])
+            .output()
+            .unwrap(),
+    );
+    assert!(text.contains("delivery: delivered 10 (read 10"), "{text}");
+}
