@@ -242,7 +242,7 @@ fn a_second_process_on_the_same_journal_is_refused() {
     let mut first = common::ChildGuard(Some(first.spawn().unwrap()));
     // Wait until the first has taken the lock.
     for _ in 0..200 {
-        if dir.path().join("c.db.lock").exists() && sandbox.running().messages().len() >= 1 {
+        if dir.path().join("c.db.lock").exists() && !sandbox.running().messages().is_empty() {
             break;
         }
         std::thread::sleep(Duration::from_millis(25));
