@@ -196,6 +196,15 @@ async fn a_refused_key_stops_the_campaign_at_once() {
     assert_eq!(report.failed, 0);
 }
 
+/// The campaign's template, reworded.
+fn reworded() -> Template {
+    Template::new(
+        MessageType::Text,
+        r#"{"to": "{{ phoneNumber }}", "text": "Hi {{ firstName }}, order ready"}"#,
+    )
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_changed_template_or_file_is_refused_unless_accepted() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,11 +222,7 @@ async fn a_changed_template_or_file_is_refused_unless_accepted() {
     let sent_first = report.sent;
     assert!(sent_first >= 10);
 
-    let other = Template::new(
-        MessageType::Text,
-        r#"{"to": "{{ phoneNumber }}", "text": "Hi {{ firstName }}, order ready"}"#,
-    )
-    .unwrap();
+    let other = reworded();
     let refused = Campaign::new(other)
         .key(default_key(&sandbox))
         .run(&journal, Some(source()))
@@ -254,11 +259,7 @@ async fn a_changed_template_or_file_is_refused_unless_accepted() {
         "{refused}"
     );
 
-    let new_text = Template::new(
-        MessageType::Text,
-        r#"{"to": "{{ phoneNumber }}", "text": "Hi {{ firstName }}, order ready"}"#,
-    )
-    .unwrap();
+    let new_text = reworded();
     let report = Campaign::new(new_text)
         .key(default_key(&sandbox))
         .accept_changes(true)

@@ -40,6 +40,18 @@ fn received(sandbox: &TestSandbox) -> BTreeMap<String, usize> {
     seen
 }
 
+/// `wasphere ARGS` as a child process in `dir`, pointed at `sandbox` by the environment.
+fn child_in(dir: &Path, sandbox: &TestSandbox, args: &[&str]) -> std::process::Command {
+    let mut cmd = wasphere_child(dir);
+    cmd.current_dir(dir)
+        .env("WASPHERE_BASE_URL", sandbox.base_url())
+        .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
+        .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
+        .env("WASPHERE_SESSION", DEFAULT_SESSION)
+        .args(args);
+    cmd
+}
+
 /// Every row of a journal: (line, state, recipient, messageId).
 fn journal_rows(path: &Path) -> Vec<(u64, RowState, String, Option<String>)> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -228,18 +240,18 @@ fn a_second_process_on_the_same_journal_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rows.csv"), csv(20)).unwrap();
     std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
-    let run = |cmd: &mut std::process::Command| {
-        cmd.current_dir(dir.path())
-            .env("WASPHERE_BASE_URL", sandbox.base_url())
-            .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
-            .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
-            .env("WASPHERE_SESSION", DEFAULT_SESSION)
-            .args(["campaign", "run", "rows.csv", "--template", "t.text.json"])
-            .args(["--journal", "c.db", "--rate-limit", "2/1s"]);
-    };
-    let mut first = wasphere_child(dir.path());
-    run(&mut first);
-    let mut first = common::ChildGuard(Some(first.spawn().unwrap()));
+    let run = [
+        "campaign",
+        "run",
+        "rows.csv",
+        "--template",
+        "t.text.json",
+        "--journal",
+        "c.db",
+        "--rate-limit",
+        "2/1s",
+    ];
+    let mut first = common::ChildGuard(Some(child_in(dir.path(), &sandbox, &run).spawn().unwrap()));
     // Wait until the first has taken the lock.
     for _ in 0..200 {
         if dir.path().join("c.db.lock").exists() && !sandbox.running().messages().is_empty() {
@@ -247,9 +259,7 @@ fn a_second_process_on_the_same_journal_is_refused() {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    let mut second = wasphere_child(dir.path());
-    run(&mut second);
-    let output = second.output().unwrap();
+    let output = child_in(dir.path(), &sandbox, &run).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     assert!(
@@ -268,16 +278,18 @@ fn ctrl_c_stops_cleanly_and_a_resume_sends_the_rest_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rows.csv"), csv(60)).unwrap();
     std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
-    let mut child = wasphere_child(dir.path());
-    child
-        .current_dir(dir.path())
-        .env("WASPHERE_BASE_URL", sandbox.base_url())
-        .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
-        .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
-        .env("WASPHERE_SESSION", DEFAULT_SESSION)
-        .args(["campaign", "run", "rows.csv", "--template", "t.text.json"])
-        .args(["--journal", "c.db", "--rate-limit", "30/1s"]);
-    let mut guard = common::ChildGuard(Some(child.spawn().unwrap()));
+    let run = [
+        "campaign",
+        "run",
+        "rows.csv",
+        "--template",
+        "t.text.json",
+        "--journal",
+        "c.db",
+        "--rate-limit",
+        "30/1s",
+    ];
+    let mut guard = common::ChildGuard(Some(child_in(dir.path(), &sandbox, &run).spawn().unwrap()));
     for _ in 0..400 {
         if sandbox.running().messages().len() >= 10 {
             break;
@@ -385,20 +397,25 @@ fn kill_9_at_random_moments_never_sends_a_row_twice() {
     std::fs::write(dir.path().join("rows.csv"), csv(ROWS)).unwrap();
     std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
     let command = |first: bool| {
-        let mut cmd = wasphere_child(dir.path());
-        cmd.current_dir(dir.path())
-            .env("WASPHERE_BASE_URL", sandbox.base_url())
-            .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
-            .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
-            .env("WASPHERE_SESSION", DEFAULT_SESSION);
-        if first {
-            cmd.args(["campaign", "run", "rows.csv", "--template", "t.text.json"])
-                .args(["--journal", "c.db", "--rate-limit", "30/1s"])
-                .args(["--safety-margin", "50ms"]);
-        } else {
-            cmd.args(["campaign", "resume", "c.db"]);
-        }
-        cmd
+        let run = [
+            "campaign",
+            "run",
+            "rows.csv",
+            "--template",
+            "t.text.json",
+            "--journal",
+            "c.db",
+            "--rate-limit",
+            "30/1s",
+            "--safety-margin",
+            "50ms",
+        ];
+        let resume = ["campaign", "resume", "c.db"];
+        child_in(
+            dir.path(),
+            &sandbox,
+            if first { &run[..] } else { &resume[..] },
+        )
     };
     let mut rng = Seeded(0x5EED_2026);
     let (mut kills, mut finished_early) = (0, 0);

@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use super::csv_rows::too_large;
 use super::{MAX_ROW_BYTES, ReadError, SourceError};
-use crate::row::Row;
+use crate::row::{Row, json_kind};
 
 /// Reads rows from JSON Lines, one line at a time. Values keep their JSON types; blank
 /// lines are skipped; a line that is not a JSON object, not UTF-8 or larger than
@@ -76,17 +76,6 @@ fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'\n')
 }
 
-fn kind_of(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 impl<R: BufRead> Iterator for JsonLinesRows<R> {
     type Item = Result<Row, ReadError>;
 
@@ -131,7 +120,7 @@ impl<R: BufRead> Iterator for JsonLinesRows<R> {
                 Ok(serde_json::Value::Object(map)) => Ok(Row::from_json(line, map)),
                 Ok(other) => Err(ReadError::Row {
                     line,
-                    reason: format!("is not a JSON object (found {})", kind_of(&other)),
+                    reason: format!("is not a JSON object (found {})", json_kind(&other)),
                 }),
                 Err(e) => Err(ReadError::Row {
                     line,

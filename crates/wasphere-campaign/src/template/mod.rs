@@ -13,7 +13,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use wasphere_types::MessageType;
 
 use crate::problem::RowProblem;
-use crate::row::{Cell, Row};
+use crate::row::{Cell, Row, json_kind};
 use context::RowContext;
 use typed_fields::{coerce, field_type};
 
@@ -461,17 +461,6 @@ fn strip_position(message: &str) -> String {
         .rsplit_once(" at line ")
         .map_or(message, |(m, _)| m)
         .to_owned()
-}
-
-pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
