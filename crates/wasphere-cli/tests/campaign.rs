@@ -52,6 +52,31 @@ fn child_in(dir: &Path, sandbox: &TestSandbox, args: &[&str]) -> std::process::C
     cmd
 }
 
+/// A directory holding `rows.csv` (`n` rows) and the template `t.text.json`.
+fn campaign_dir(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rows.csv"), csv(n)).unwrap();
+    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
+    dir
+}
+
+/// `campaign run` of [`campaign_dir`]'s rows and template into `c.db`, at `rate`, then `extra`.
+fn run_args<'a>(rate: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "campaign",
+        "run",
+        "rows.csv",
+        "--template",
+        "t.text.json",
+        "--journal",
+        "c.db",
+        "--rate-limit",
+        rate,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Every row of a journal: (line, state, recipient, messageId).
 fn journal_rows(path: &Path) -> Vec<(u64, RowState, String, Option<String>)> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -237,20 +262,8 @@ fn run_sends_each_row_once_records_the_422_and_exports_the_outcomes() {
 #[test]
 fn a_second_process_on_the_same_journal_is_refused() {
     let sandbox = TestSandbox::start();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(20)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
-    let run = [
-        "campaign",
-        "run",
-        "rows.csv",
-        "--template",
-        "t.text.json",
-        "--journal",
-        "c.db",
-        "--rate-limit",
-        "2/1s",
-    ];
+    let dir = campaign_dir(20);
+    let run = run_args("2/1s", &[]);
     let mut first = common::ChildGuard(Some(child_in(dir.path(), &sandbox, &run).spawn().unwrap()));
     // Wait until the first has taken the lock.
     for _ in 0..200 {
@@ -275,20 +288,8 @@ fn a_second_process_on_the_same_journal_is_refused() {
 #[test]
 fn ctrl_c_stops_cleanly_and_a_resume_sends_the_rest_once() {
     let sandbox = TestSandbox::start();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(60)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
-    let run = [
-        "campaign",
-        "run",
-        "rows.csv",
-        "--template",
-        "t.text.json",
-        "--journal",
-        "c.db",
-        "--rate-limit",
-        "30/1s",
-    ];
+    let dir = campaign_dir(60);
+    let run = run_args("30/1s", &[]);
     let mut guard = common::ChildGuard(Some(child_in(dir.path(), &sandbox, &run).spawn().unwrap()));
     for _ in 0..400 {
         if sandbox.running().messages().len() >= 10 {
@@ -341,22 +342,11 @@ fn a_disconnected_session_stops_the_campaign_with_its_exit_code() {
         b.rate_limit(wasphere_sandbox::RateLimit::Off)
             .disconnected_session("down")
     });
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(5)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
+    let dir = campaign_dir(5);
     let output = sandbox
         .wasphere(dir.path())
         .current_dir(dir.path())
-        .args([
-            "campaign",
-            "run",
-            "rows.csv",
-            "--template",
-            "t.text.json",
-            "--journal",
-            "c.db",
-        ])
-        .args(["--session", "down", "--rate-limit", "off"])
+        .args(run_args("off", &["--session", "down"]))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
@@ -393,23 +383,9 @@ fn kill_9_at_random_moments_never_sends_a_row_twice() {
             window: Duration::from_secs(1),
         })
     });
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(ROWS)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
+    let dir = campaign_dir(ROWS);
     let command = |first: bool| {
-        let run = [
-            "campaign",
-            "run",
-            "rows.csv",
-            "--template",
-            "t.text.json",
-            "--journal",
-            "c.db",
-            "--rate-limit",
-            "30/1s",
-            "--safety-margin",
-            "50ms",
-        ];
+        let run = run_args("30/1s", &["--safety-margin", "50ms"]);
         let resume = ["campaign", "resume", "c.db"];
         child_in(
             dir.path(),
@@ -516,22 +492,11 @@ fn webhook_listen_records_delivery_statuses_into_the_campaign_journal() {
             ])
             .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
     });
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(10)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
+    let dir = campaign_dir(10);
     let output = sandbox
         .wasphere(dir.path())
         .current_dir(dir.path())
-        .args([
-            "campaign",
-            "run",
-            "rows.csv",
-            "--template",
-            "t.text.json",
-            "--journal",
-            "c.db",
-        ])
-        .args(["--rate-limit", "off"])
+        .args(run_args("off", &[]))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
