@@ -47,46 +47,46 @@ Examples:
   wasphere campaign export campaign.db --format csv > outcomes.csv";
 
 const CHECK_EXAMPLES: &str = "\
+Nothing is sent. Exit code 0 when every row makes a valid message, 2 otherwise.
+
 Examples:
   wasphere campaign check customers.csv --template order-ready.json
   wasphere campaign check customers.csv text --to '{{ phoneNumber }}' --text 'Hi {{ firstName }}'
-  wasphere campaign check orders.jsonl --template poll.json --rate-limit 60/1m --session a --session b
-
-Nothing is sent. Exit code 0 when every row makes a valid message, 2 otherwise.";
+  wasphere campaign check orders.jsonl --template poll.json --rate-limit 120/1m --session a";
 
 const RUN_EXAMPLES: &str = "\
-Examples:
-  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
-  wasphere campaign run customers.csv --journal campaign.db --pacing smooth --delay 2s..5s \\
-      text --to '{{ phoneNumber }}' --text 'Hello {{ firstName }}, your order is ready!'
-  wasphere campaign run customers.csv --template t.json --journal c.db --session a --session b
-
 Each row is recorded `sending` in the journal before its request leaves, and its outcome
 after. Ctrl-C stops taking rows, waits for those in flight and exits 130; a second Ctrl-C
 exits at once. Run it again, or `wasphere campaign resume`, to go on: no row is sent twice.
 
 Exit codes: 0 every row sent; 2 some rows invalid or refused (e.g. 422: not on WhatsApp);
 8 some rows unknown (their answer was lost: they may have been sent); 3, 4, 6 the campaign
-stopped on a refused key, a missing or a disconnected session (resumable); 130 interrupted.";
+stopped on a refused key, a missing or a disconnected session (resumable); 130 interrupted.
+
+Examples:
+  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
+  wasphere campaign run customers.csv --journal campaign.db --pacing smooth --delay 2s..5s \\
+      text --to '{{ phoneNumber }}' --text 'Hello {{ firstName }}, your order is ready!'
+  wasphere campaign run customers.csv --template t.json --journal c.db --session a --session b";
 
 const RESUME_EXAMPLES: &str = "\
-Examples:
-  wasphere campaign resume campaign.db
-  wasphere campaign resume campaign.db --resend-unknown     # at-least-once: see below
-
 The journal holds the rows, template and settings; the API key comes from
 --api-key-file, WASPHERE_API_KEY or the profile, as for `send`. Rows found `sending`
 (the process stopped mid-send) become `unknown` and are never sent again unless
 --resend-unknown: their message may have gone out, so resending them may deliver it
-twice. Exit codes as for `run`.";
+twice. Exit codes as for `run`.
+
+Examples:
+  wasphere campaign resume campaign.db
+  wasphere campaign resume campaign.db --resend-unknown     # at-least-once: see above";
 
 const STATUS_EXAMPLES: &str = "\
+Works while the campaign runs in another process. Delivered and read counts appear once
+`wasphere webhook listen --journal campaign.db` has recorded statuses.
+
 Examples:
   wasphere campaign status campaign.db
-  wasphere campaign status campaign.db --output json
-
-Works while the campaign runs in another process. Delivered and read counts appear once
-`wasphere webhook listen --journal campaign.db` has recorded statuses.";
+  wasphere campaign status campaign.db --output json";
 
 const EXPORT_EXAMPLES: &str = "\
 Examples:

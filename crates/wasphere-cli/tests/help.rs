@@ -83,6 +83,14 @@ fn help_of_every_subcommand() {
                 "{name} has no example of itself"
             );
         }
+        // The campaign commands (issue 10) end with their examples, where a reader looks.
+        if args.first() == Some(&"campaign") {
+            let last = text.trim_end().lines().last().unwrap_or_default();
+            assert!(
+                last.trim_start().starts_with("wasphere campaign"),
+                "{name} does not end with an example: {last:?}"
+            );
+        }
         insta::assert_snapshot!(name, text);
     }
 }
