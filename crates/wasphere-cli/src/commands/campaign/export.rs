@@ -15,6 +15,7 @@ pub(super) fn run(args: &CampaignExportArgs, out: &Output) -> Result<(), Failure
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,
     };
     let runtime = crate::commands::runtime(false)?;
+    runtime.block_on(super::stored_campaign(&journal, &args.journal))?;
     let written = match &args.out {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -12,8 +12,11 @@ mod tour;
 
 pub(crate) use tour::{UNREACHABLE as TOUR_UNREACHABLE, tour};
 
+use std::path::Path;
+
 use clap::ArgMatches;
-use wasphere_campaign::{CampaignError, JournalError};
+use wasphere_campaign::journal::CampaignRecord;
+use wasphere_campaign::{CampaignError, Journal, JournalError, SqliteJournal};
 use wasphere_client::ErrorClass;
 
 use crate::campaign_flags::CampaignCommand;
@@ -55,6 +58,21 @@ fn journal_failure(e: JournalError) -> Failure {
         }
         other => Failure::other(other.to_string()),
     }
+}
+
+/// The campaign `journal` (at `path`) holds; an error when it holds none yet (a journal
+/// that was only created has nothing to resume, show or export).
+async fn stored_campaign(journal: &SqliteJournal, path: &Path) -> Result<CampaignRecord, Failure> {
+    journal
+        .campaign()
+        .await
+        .map_err(journal_failure)?
+        .ok_or_else(|| {
+            Failure::invalid(format!(
+                "{} holds no campaign yet: start one with `wasphere campaign run`",
+                path.display()
+            ))
+        })
 }
 
 /// A campaign that could not start or go on.

@@ -7,7 +7,8 @@ use clap::ArgMatches;
 use serde_json::json;
 use wasphere_campaign::journal::CampaignRecord;
 use wasphere_campaign::{
-    Campaign, CampaignSource, Journal, RowState, RunReport, SqliteJournal, StopReason, Template,
+    Campaign, CampaignSource, JournalError, RowState, RunReport, SqliteJournal, StopReason,
+    Template,
 };
 use wasphere_client::ErrorClass;
 
@@ -51,16 +52,15 @@ pub(super) fn start(
 
 /// `wasphere campaign resume JOURNAL`: everything but the key comes from the journal.
 pub(super) fn resume(args: CampaignResumeArgs, out: &Output) -> Result<(), Failure> {
+    // Opening creates a journal file: resuming one that is not there must not leave one.
+    if !args.journal.exists() {
+        return Err(journal_failure(JournalError::Missing {
+            path: args.journal.display().to_string(),
+        }));
+    }
     let journal = SqliteJournal::open(&args.journal).map_err(journal_failure)?;
     let record = crate::commands::runtime(false)?
-        .block_on(journal.campaign())
-        .map_err(journal_failure)?
-        .ok_or_else(|| {
-            Failure::invalid(format!(
-                "{} holds no campaign yet: start one with `wasphere campaign run`",
-                args.journal.display()
-            ))
-        })?;
+        .block_on(super::stored_campaign(&journal, &args.journal))?;
     let settings: RunSettings = serde_json::from_value(record.settings.app.clone()).map_err(|e| {
         Failure::invalid(format!(
             "{} was not started by `wasphere campaign run` ({e}): resume it from the program that started it",

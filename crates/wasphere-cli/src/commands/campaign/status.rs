@@ -21,23 +21,17 @@ pub(super) async fn show(
     failures: usize,
     out: &Output,
 ) -> Result<(), Failure> {
-    let (record, counts, failures) = async {
-        let record = journal.campaign().await?;
+    let record = super::stored_campaign(journal, path).await?;
+    let (counts, failures) = async {
         let counts = journal.counts().await?;
         let mut listed = Vec::new();
         for state in [RowState::Failed, RowState::Unknown] {
             listed.extend(journal.rows(0, failures, RowFilter::State(state)).await?);
         }
-        Ok::<_, wasphere_campaign::JournalError>((record, counts, listed))
+        Ok::<_, wasphere_campaign::JournalError>((counts, listed))
     }
     .await
     .map_err(super::journal_failure)?;
-    let Some(record) = record else {
-        return Err(Failure::invalid(format!(
-            "{} holds no campaign yet: start one with `wasphere campaign run`",
-            path.display()
-        )));
-    };
     let left = counts.get(RowState::Pending) + counts.get(RowState::Sending);
     let remaining = record.settings.plan().estimate(left);
     if out.is_json() {
