@@ -39,9 +39,11 @@ pub(crate) enum CampaignCommand {
 const CAMPAIGN_EXAMPLES: &str = "\
 Examples:
   wasphere campaign check customers.csv --template order-ready.json
-  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
+  wasphere campaign run customers.csv --template order-ready.json \\
+      --journal campaign.db
   wasphere campaign run customers.csv --journal campaign.db \\
-      text --to '{{ phoneNumber }}' --text 'Hello {{ firstName }}, your order is ready!'
+      text --to '{{ phoneNumber }}' \\
+      --text 'Hello {{ firstName }}, your order is ready!'
   wasphere campaign status campaign.db
   wasphere campaign resume campaign.db
   wasphere campaign export campaign.db --format csv > outcomes.csv";
@@ -51,8 +53,10 @@ Nothing is sent. Exit code 0 when every row makes a valid message, 2 otherwise.
 
 Examples:
   wasphere campaign check customers.csv --template order-ready.json
-  wasphere campaign check customers.csv text --to '{{ phoneNumber }}' --text 'Hi {{ firstName }}'
-  wasphere campaign check orders.jsonl --template poll.json --rate-limit 120/1m --session a";
+  wasphere campaign check customers.csv \\
+      text --to '{{ phoneNumber }}' --text 'Hi {{ firstName }}'
+  wasphere campaign check orders.jsonl --template poll.json \\
+      --rate-limit 120/1m --session a --session b";
 
 const RUN_EXAMPLES: &str = "\
 Each row is recorded `sending` in the journal before its request leaves, and its outcome
@@ -64,10 +68,14 @@ Exit codes: 0 every row sent; 2 some rows invalid or refused (e.g. 422: not on W
 stopped on a refused key, a missing or a disconnected session (resumable); 130 interrupted.
 
 Examples:
-  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
-  wasphere campaign run customers.csv --journal campaign.db --pacing smooth --delay 2s..5s \\
-      text --to '{{ phoneNumber }}' --text 'Hello {{ firstName }}, your order is ready!'
-  wasphere campaign run customers.csv --template t.json --journal c.db --session a --session b";
+  wasphere campaign run customers.csv --template order-ready.json \\
+      --journal campaign.db
+  wasphere campaign run customers.csv --journal campaign.db \\
+      --pacing smooth --delay 2s..5s \\
+      text --to '{{ phoneNumber }}' \\
+      --text 'Hello {{ firstName }}, your order is ready!'
+  wasphere campaign run customers.csv --template t.json --journal c.db \\
+      --session a --session b";
 
 const RESUME_EXAMPLES: &str = "\
 The journal holds the rows, template and settings; the API key comes from
@@ -78,7 +86,7 @@ twice. Exit codes as for `run`.
 
 Examples:
   wasphere campaign resume campaign.db
-  wasphere campaign resume campaign.db --resend-unknown     # at-least-once: see above";
+  wasphere campaign resume campaign.db --resend-unknown   # at-least-once";
 
 const STATUS_EXAMPLES: &str = "\
 Works while the campaign runs in another process. Delivered and read counts appear once

@@ -34,7 +34,7 @@ Examples:
   wasphere doctor
   wasphere send text --to 923001234567 --text 'Hello *there*'
   wasphere validate --type buttons body.json
-  wasphere campaign run customers.csv --template order-ready.json --journal campaign.db
+  wasphere campaign run customers.csv --template order-ready.json --journal c.db
   wasphere sandbox --addr 127.0.0.1:8080";
 
 /// `wasphere`: send WhatsApp messages through WaSphere, check payloads, run a local sandbox.

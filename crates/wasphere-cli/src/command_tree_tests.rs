@@ -201,8 +201,12 @@ fn every_help_example_is_one_command_that_parses() {
             let help = cmd.clone().term_width(width).render_long_help().to_string();
             let found = examples(&help);
             let name = format!("wasphere {}", path.join(" "));
+            // `campaign check|run <ROWS> <TYPE>`: the type's flags are those of `send <TYPE>`
+            // with placeholders; the rows come before the type, so no example can read
+            // `wasphere campaign run text`, and the parent's help shows them.
+            let template_type = path.len() == 3 && path[0] == "campaign";
             assert!(
-                found.iter().any(|e| e.contains(name.trim_end())),
+                template_type || found.iter().any(|e| e.contains(name.trim_end())),
                 "`{name} --help` at {width} columns has no example of itself:\n{help}"
             );
             for example in found {
