@@ -53,6 +53,8 @@ mod length;
 mod message;
 mod message_type;
 mod messages;
+mod operation_wire;
+mod operations;
 mod rate_limit;
 mod response;
 pub mod schema;
@@ -69,9 +71,9 @@ pub use formats::{
     MAX_MEDIA_URL_LENGTH, MEDIA_URL_PATTERN, MIMETYPE_PATTERN, is_media_url, is_mimetype,
 };
 pub use ids::{
-    ApiKey, InvalidApiKey, InvalidRecipient, InvalidSessionId, InvalidWorkspaceId,
-    LenientRecipient, MAX_RECIPIENT_LENGTH, Normalization, Recipient, RecipientKind, SessionId,
-    WorkspaceId,
+    ApiKey, InvalidApiKey, InvalidMessageId, InvalidRecipient, InvalidSessionId,
+    InvalidWorkspaceId, LenientRecipient, MAX_RECIPIENT_LENGTH, MESSAGE_ID_PATTERN, MessageId,
+    Normalization, Recipient, RecipientKind, SessionId, WorkspaceId,
 };
 pub use length::server_length;
 pub use message::Message;
@@ -80,6 +82,11 @@ pub use messages::{
     Audio, Button, Buttons, Contact, DISPLAY_NAME_PATTERN, Document, Gif, Image, List, ListRow,
     ListSection, Location, MAX_CAPTION, PHONE_NUMBER_PATTERN, Poll, RECIPIENT_PATTERN, Reaction,
     Sticker, Text, Video, ViewOnce,
+};
+pub use operations::{
+    DeleteMessage, DeleteResponse, DeleteStatus, EditMessage, EditResponse, EditStatus, MarkRead,
+    MarkReadResponse, MessageOperation, Presence, PresenceResponse, PresenceStatus, ReadStatus,
+    SetPresence, Typing, TypingResponse, TypingStatus, UnknownPresence,
 };
 pub use rate_limit::{InvalidRateLimit, RateLimit};
 pub use response::{SendResponse, SendStatus};

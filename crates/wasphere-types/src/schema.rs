@@ -8,8 +8,12 @@ use crate::messages::{
     Audio, Buttons, Contact, Document, Gif, Image, List, Location, Poll, Reaction, Sticker, Text,
     Video, ViewOnce,
 };
+use crate::operations::{
+    DeleteMessage, DeleteResponse, EditMessage, EditResponse, MarkRead, MarkReadResponse,
+    PresenceResponse, SetPresence, Typing, TypingResponse,
+};
 use crate::webhook::WebhookEvent;
-use crate::{ErrorBody, MessageType, SendResponse};
+use crate::{ErrorBody, MessageOperation, MessageType, SendResponse};
 
 /// Added to every message schema: where a schema and `validate()` may differ.
 pub const LENGTH_NOTE: &str = "Lengths: the server counts Unicode code points, except that a variation selector (U+FE0E, U+FE0F) right after another character counts zero. JSON Schema's maxLength counts every code point, so this schema is slightly stricter than the server for text with variation selectors (60 '❤️' fit a buttons footer on the server but not here). wasphere-types' validate() is authoritative. Not expressible here, and checked only by validate(): that a URL parses with a host, distinct button ids and list row ids, selectableCount at most the number of options, and a reaction being exactly one emoji.";
@@ -105,8 +109,33 @@ pub fn message_schema(message_type: MessageType) -> Value {
     })
 }
 
+/// The schema of the request of `operation` (for a delete, of its query string), named
+/// [`MessageOperation::body_schema`].
+pub fn operation_schema(operation: MessageOperation) -> Value {
+    with_note(match operation {
+        MessageOperation::Edit => generate::<EditMessage>(),
+        MessageOperation::Delete => generate::<DeleteMessage>(),
+        MessageOperation::MarkRead => generate::<MarkRead>(),
+        MessageOperation::Typing => generate::<Typing>(),
+        MessageOperation::Presence => generate::<SetPresence>(),
+    })
+}
+
+/// The schema of the success answer of `operation`, named
+/// [`MessageOperation::response_schema`].
+pub fn operation_response_schema(operation: MessageOperation) -> Value {
+    match operation {
+        MessageOperation::Edit => generate::<EditResponse>(),
+        MessageOperation::Delete => generate::<DeleteResponse>(),
+        MessageOperation::MarkRead => generate::<MarkReadResponse>(),
+        MessageOperation::Typing => generate::<TypingResponse>(),
+        MessageOperation::Presence => generate::<PresenceResponse>(),
+    }
+}
+
 /// Every exported schema with its file stem: the 14 message types (by slug), then
-/// `send-response`, `error` and `webhook-event`.
+/// `send-response`, `error` and `webhook-event`, then the request and answer of each
+/// [`MessageOperation`] (`edit-message`, `edit-message-response`, …).
 pub fn all_schemas() -> Vec<(&'static str, Value)> {
     let mut all: Vec<(&'static str, Value)> = MessageType::ALL
         .into_iter()
@@ -115,10 +144,18 @@ pub fn all_schemas() -> Vec<(&'static str, Value)> {
     all.push(("send-response", generate::<SendResponse>()));
     all.push(("error", generate::<ErrorBody>()));
     all.push(("webhook-event", generate::<WebhookEvent>()));
+    for operation in MessageOperation::ALL {
+        all.push((operation.body_schema(), operation_schema(operation)));
+        all.push((
+            operation.response_schema(),
+            operation_response_schema(operation),
+        ));
+    }
     all
 }
 
-/// The schema named `name` (a type slug, `send-response`, `error` or `webhook-event`).
+/// The schema named `name` (a type slug, `send-response`, `error`, `webhook-event`, or an
+/// operation's request or answer such as `edit-message` and `edit-message-response`).
 pub fn schema_named(name: &str) -> Option<Value> {
     all_schemas()
         .into_iter()

@@ -55,6 +55,11 @@ pub enum Rule {
         /// What the shape should be, in words.
         expected: &'static str,
     },
+    /// A string that must be one of a few words is another.
+    OneOf {
+        /// The words allowed.
+        allowed: &'static [&'static str],
+    },
     /// A string contains a character outside its allowed set.
     Charset {
         /// The allowed characters, in words.
@@ -175,7 +180,7 @@ impl Violation {
             Some(meant) => format!("`{path}` is not a field of {object}; did you mean `{meant}`?"),
             None => format!(
                 "`{path}` is not a field of {object}, whose fields are {}",
-                listed(fields)
+                listed(fields, "and")
             ),
         };
         Violation {
@@ -213,6 +218,10 @@ impl Violation {
                 }
             }
             Rule::Format { expected } => format!("{p} must be {expected}"),
+            Rule::OneOf { allowed } => format!(
+                "{p} must be one of the following values: {}",
+                allowed.join(", ")
+            ),
             Rule::Charset { allowed, .. } => format!("{p} must contain only {allowed}"),
             Rule::Unique { .. } => format!("{p} must be unique"),
             Rule::AtMostField { field, .. } => format!("{p} must not be greater than {field}"),
@@ -249,6 +258,7 @@ fn describe(path: &str, rule: &Rule) -> String {
             format!("`{field}` is {actual}; it must lie between {min} and {max}")
         }
         Rule::Format { expected } => format!("`{field}` must be {expected}"),
+        Rule::OneOf { allowed } => format!("`{field}` must be {}", listed(allowed, "or")),
         Rule::Charset { allowed, found } => {
             format!("`{field}` contains {found:?}; only {allowed} are allowed")
         }
@@ -270,11 +280,13 @@ fn describe(path: &str, rule: &Rule) -> String {
     }
 }
 
-/// "`a`, `b` and `c`".
-fn listed(names: &[&str]) -> String {
+/// "`a`, `b` and `c`" (or "`a`, `b` or `c`").
+fn listed(names: &[&str], conjunction: &str) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{} {conjunction} {last}", rest.join(", "))
+        }
         Some((last, _)) => last.clone(),
         None => "none".to_owned(),
     }
@@ -380,6 +392,24 @@ mod tests {
         );
         let json = serde_json::to_value(&v).unwrap();
         assert!(json.get("suggestion").is_none(), "{json}");
+    }
+
+    #[test]
+    fn one_of_lists_the_words_for_people_and_as_nest_does() {
+        let v = Violation::server(
+            "presence",
+            Rule::OneOf {
+                allowed: &["available", "paused"],
+            },
+        );
+        assert_eq!(v.message, "`presence` must be `available` or `paused`");
+        assert_eq!(
+            v.server_sentence(),
+            "presence must be one of the following values: available, paused"
+        );
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["rule"], "oneOf");
+        assert_eq!(json["allowed"], serde_json::json!(["available", "paused"]));
     }
 
     #[test]

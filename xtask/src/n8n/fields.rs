@@ -240,7 +240,8 @@ fn field(
             }
             ["boolean"] => {
                 out.push("type", Literal::str("boolean"));
-                out.push("default", Literal::Bool(false));
+                let default = schema.get("default").and_then(Value::as_bool);
+                out.push("default", Literal::Bool(default.unwrap_or(false)));
                 rule = None;
             }
             ["array"] => {

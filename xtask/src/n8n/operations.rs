@@ -62,8 +62,7 @@ pub(crate) enum Placement {
     /// As the JSON body (every send).
     JsonBody,
     /// As the query string: `DELETE …/messages/{messageId}?to=…&forEveryone=…` has no
-    /// body (contract section 6). No operation uses it until delete exists in the types.
-    #[allow(dead_code)]
+    /// body (contract section 6).
     Query,
 }
 
@@ -121,20 +120,71 @@ impl Operation {
     }
 }
 
-/// Operations beyond the 14 sends. When the types export, say, `edit-message.schema.json`
-/// (contract section 6), its operation is one entry here:
-///
-/// ```text
-/// Operation {
-///     schema: "edit-message".into(), resource: Resource::Message, value: "edit".into(),
-///     name: "Edit".into(), action: "Edit a message".into(), method: "POST",
-///     path: "messages/{messageId}/edit".into(),
-///     path_parameters: vec![("messageId", "The id of the message to edit")],
-///     placement: Placement::JsonBody,
-/// }
-/// ```
+/// Operations beyond the 14 sends (contract section 6), one entry per body schema that
+/// `wasphere-types` exports for them.
 fn other_operations() -> Vec<Operation> {
-    Vec::new()
+    use wasphere_types::MessageOperation as Op;
+    let message_id = |what: &'static str| vec![("messageId", what)];
+    let entry = |op: Op, resource, value: &str, name: &str, action: &str| Operation {
+        schema: op.body_schema().to_owned(),
+        resource,
+        value: value.to_owned(),
+        name: name.to_owned(),
+        action: action.to_owned(),
+        method: "POST",
+        path: format!("messages/{}", op.as_str()),
+        path_parameters: Vec::new(),
+        placement: Placement::JsonBody,
+    };
+    vec![
+        Operation {
+            path: "messages/{messageId}/edit".to_owned(),
+            path_parameters: message_id("The id of the message to edit (a send answered it)"),
+            ..entry(
+                Op::Edit,
+                Resource::Message,
+                "edit",
+                "Edit",
+                "Edit a message",
+            )
+        },
+        Operation {
+            method: "DELETE",
+            path: "messages/{messageId}".to_owned(),
+            path_parameters: message_id(
+                "The id of the message to delete for everyone (a send answered it)",
+            ),
+            placement: Placement::Query,
+            ..entry(
+                Op::Delete,
+                Resource::Message,
+                "delete",
+                "Delete for Everyone",
+                "Delete a message for everyone",
+            )
+        },
+        entry(
+            Op::MarkRead,
+            Resource::Message,
+            "markRead",
+            "Mark Read",
+            "Mark messages read",
+        ),
+        entry(
+            Op::Typing,
+            Resource::Chat,
+            "typing",
+            "Show Typing",
+            "Show typing in a chat",
+        ),
+        entry(
+            Op::Presence,
+            Resource::Chat,
+            "presence",
+            "Set Presence",
+            "Set the presence shown in a chat",
+        ),
+    ]
 }
 
 /// Every operation, sends first, checked against the schemas that exist: each schema
@@ -208,13 +258,31 @@ mod tests {
     #[test]
     fn a_new_body_schema_without_an_operation_fails_with_the_fix() {
         let mut names: Vec<&str> = MessageType::ALL.iter().map(|t| t.as_str()).collect();
-        names.extend(["send-response", "error", "webhook-event", "edit-response"]);
-        assert_eq!(operations(&stems(&names)).unwrap().len(), 14);
+        names.extend(["send-response", "error", "webhook-event"]);
+        for op in wasphere_types::MessageOperation::ALL {
+            names.extend([op.body_schema(), op.response_schema()]);
+        }
+        assert_eq!(operations(&stems(&names)).unwrap().len(), 19);
 
-        names.push("edit-message");
+        names.push("forward-message");
         let error = operations(&stems(&names)).unwrap_err();
-        assert!(error.contains("edit-message.schema.json"), "{error}");
+        assert!(error.contains("forward-message.schema.json"), "{error}");
         assert!(error.contains("other_operations"), "{error}");
+    }
+
+    #[test]
+    fn operations_on_messages_are_routed_as_the_contract_says() {
+        let others = other_operations();
+        let find = |value: &str| others.iter().find(|op| op.value == value).unwrap();
+        let delete = find("delete");
+        assert_eq!(
+            (delete.method, delete.path.as_str(), delete.placement),
+            ("DELETE", "messages/{messageId}", Placement::Query)
+        );
+        assert_eq!(find("edit").path, "messages/{messageId}/edit");
+        assert_eq!(find("markRead").path, "messages/read");
+        assert_eq!(find("typing").resource, Resource::Chat);
+        assert_eq!(find("presence").path, "messages/presence");
     }
 
     #[test]

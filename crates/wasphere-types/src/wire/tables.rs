@@ -3,12 +3,14 @@
 
 use super::object::{Field, MAX_FIELDS, WireObject};
 use super::values::{
-    JsonBool, JsonInteger, JsonNumber, JsonString, ObjectArray, StringArray, WireValue,
+    JsonBool, JsonEnum, JsonInteger, JsonNumber, JsonString, ObjectArray, StringArray, WireEnum,
+    WireValue,
 };
 use crate::messages::{
     Audio, Button, Buttons, Contact, Document, Gif, Image, List, ListRow, ListSection, Location,
     Poll, Reaction, Sticker, Text, Video, ViewOnce,
 };
+use crate::operations::{DeleteMessage, EditMessage, MarkRead, Presence, SetPresence, Typing};
 
 /// Implements [`WireObject`] for `$ty` from one line per field, in the order of the
 /// struct: wire name, struct field, whether the server requires it, and its
@@ -161,3 +163,62 @@ wire_object!(Reaction, "reaction", [
     "emoji" => emoji: required JsonString,
     "fromMe" => from_me: optional JsonBool,
 ]);
+
+wire_object!(EditMessage, "edit-message", [
+    "to" => to: required JsonString,
+    "text" => text: required JsonString,
+]);
+
+// `forEveryone` is required by the server; the reader lets it be absent so that callers
+// may leave it to `DeleteMessage::new`'s default, and `validate()` reports it missing.
+wire_object!(DeleteMessage, "delete-message", [
+    "to" => to: required JsonString,
+    "forEveryone" => for_everyone: optional JsonBool,
+]);
+
+wire_object!(MarkRead, "mark-read", [
+    "to" => to: required JsonString,
+    "messageIds" => message_ids: required StringArray,
+]);
+
+wire_object!(Typing, "typing", [
+    "to" => to: required JsonString,
+    "isGroup" => is_group: optional JsonBool,
+]);
+
+wire_object!(SetPresence, "presence", [
+    "to" => to: required JsonString,
+    "presence" => presence: required JsonEnum<Presence>,
+]);
+
+impl WireEnum for Presence {
+    const WORDS: &'static [(&'static str, Self)] = &[
+        ("available", Presence::Available),
+        ("unavailable", Presence::Unavailable),
+        ("composing", Presence::Composing),
+        ("recording", Presence::Recording),
+        ("paused", Presence::Paused),
+    ];
+    const NAMES: &'static [&'static str] = &[
+        "available",
+        "unavailable",
+        "composing",
+        "recording",
+        "paused",
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence_words_are_the_enum_s() {
+        assert_eq!(Presence::WORDS.len(), Presence::ALL.len());
+        for (p, (word, value)) in Presence::ALL.into_iter().zip(Presence::WORDS) {
+            assert_eq!((p.as_str(), p), (*word, *value));
+        }
+        let names: Vec<&str> = Presence::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(names, Presence::NAMES);
+    }
+}

@@ -168,6 +168,46 @@ impl WireValue for JsonInteger {
     }
 }
 
+/// A string-valued enum: the words a field may hold, each with its value.
+pub(crate) trait WireEnum: Copy + Default + PartialEq + 'static {
+    /// Every word and the value it stands for, in the order error messages list them.
+    const WORDS: &'static [(&'static str, Self)];
+    /// The words alone, for the violation that lists them.
+    const NAMES: &'static [&'static str];
+}
+
+/// A string that must be one of an enum's words. Another string is named with the words
+/// allowed, and stands as the enum's default so the rest of the body is still checked.
+pub(crate) struct JsonEnum<E>(PhantomData<E>);
+
+impl<E: WireEnum> WireValue for JsonEnum<E> {
+    type Value = E;
+
+    fn read(p: &mut Parser<'_>, at: Path<'_>, depth: usize) -> Result<Read<E>, Malformed> {
+        let found = p.reader.peek()?;
+        if found != Kind::String {
+            return other(p, found, depth, "a string");
+        }
+        let word = p.reader.string()?;
+        if let Some((_, value)) = E::WORDS.iter().find(|(w, _)| *w == word) {
+            return Ok(Read::Value(*value));
+        }
+        p.push(Violation::server(
+            at.to_string(),
+            Rule::OneOf { allowed: E::NAMES },
+        ));
+        Ok(Read::Value(E::default()))
+    }
+
+    fn write(value: &E, out: &mut Vec<u8>) {
+        let word = E::WORDS
+            .iter()
+            .find(|(_, v)| v == value)
+            .map_or("", |(w, _)| *w);
+        write_string(out, word);
+    }
+}
+
 /// An array of strings; an item of another type is named at its index and stands as `""`.
 pub(crate) struct StringArray;
 

@@ -16,12 +16,27 @@ import { buttons } from './buttons';
 import { list } from './list';
 import { viewOnce } from './view-once';
 import { reaction } from './reaction';
+import { editMessage } from './edit-message';
+import { deleteMessage } from './delete-message';
+import { markRead } from './mark-read';
+import { typing } from './typing';
+import { presence } from './presence';
 
 export const RESOURCES: ResourceSpec[] = [
 	{
 		name: 'Send',
 		value: 'send',
 		description: 'Send a message of one of the 14 types',
+	},
+	{
+		name: 'Message',
+		value: 'message',
+		description: 'Change a message already sent',
+	},
+	{
+		name: 'Chat',
+		value: 'chat',
+		description: 'Show typing or presence in a chat',
 	},
 ];
 
@@ -40,4 +55,9 @@ export const OPERATIONS: OperationSpec[] = [
 	list,
 	viewOnce,
 	reaction,
+	editMessage,
+	deleteMessage,
+	markRead,
+	typing,
+	presence,
 ];
