@@ -172,6 +172,7 @@ Examples:
   wasphere sandbox --unreachable 923009999999 --unreachable-file numbers.txt
   wasphere sandbox --addr 127.0.0.1:0 --rate-limit off \\
       --session my-session --session old:disconnected
+  wasphere sandbox --session my-session --session cloud:meta
   WEBHOOK_SECRET=whsec wasphere sandbox \\
       --webhook-url http://127.0.0.1:8787/hook \\
       --webhook-secret-env WEBHOOK_SECRET --statuses 2s,5s
@@ -209,8 +210,8 @@ pub(crate) struct SandboxArgs {
     /// The API key the sandbox accepts (default wsk_test_sandbox). Visible in the process list: use a test key only.
     #[arg(long, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
-    /// A session to serve, as NAME or NAME:disconnected (repeatable; default my-session).
-    #[arg(long = "session", value_name = "NAME[:disconnected]")]
+    /// A session to serve, as NAME, NAME:disconnected, or NAME:meta for one on the Meta Cloud API provider (which refuses edit, delete, typing, presence and poll, gif and view-once sends with 501) (repeatable; default my-session).
+    #[arg(long = "session", value_name = "NAME[:disconnected|:meta]")]
     pub(crate) sessions: Vec<String>,
     /// Where to deliver signed webhooks (needs --webhook-secret-env).
     #[arg(long, value_name = "URL", requires = "webhook_secret_env")]

@@ -132,6 +132,8 @@ pub struct SandboxBuilder {
     pub(crate) workspace: WorkspaceId,
     /// `(name, connected)`.
     pub(crate) sessions: Vec<(String, bool)>,
+    /// Sessions (also in `sessions`) on the Meta (Cloud API) provider.
+    pub(crate) meta_sessions: Vec<String>,
     pub(crate) keys: Vec<KeyConfig>,
     pub(crate) rate_limit: RateLimit,
     pub(crate) webhook: Option<(String, WebhookSecret)>,
@@ -150,6 +152,7 @@ impl Default for SandboxBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             workspace: default_workspace(),
             sessions: Vec::new(),
+            meta_sessions: Vec::new(),
             keys: Vec::new(),
             rate_limit: RateLimit::default(),
             webhook: None,
@@ -198,6 +201,17 @@ impl SandboxBuilder {
     /// `500 {"error":"Session not connected"}`.
     pub fn disconnected_session(mut self, name: &str) -> Self {
         self.sessions.push((name.to_owned(), false));
+        self
+    }
+
+    /// Adds a connected session on the Meta (Cloud API) provider, which the server serves
+    /// with fewer capabilities: sends of `poll`, `gif` and `view-once` answer
+    /// `501 CAPABILITY_NOT_SUPPORTED`; edit, delete, typing and presence answer the
+    /// server's `501 "… is not supported on the Meta Cloud API provider."`; mark read
+    /// answers `{"status": "ok"}`.
+    pub fn meta_session(mut self, name: &str) -> Self {
+        self.sessions.push((name.to_owned(), true));
+        self.meta_sessions.push(name.to_owned());
         self
     }
 

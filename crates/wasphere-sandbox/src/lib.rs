@@ -59,9 +59,19 @@
 //! - `GET /openapi.json` and `GET /docs` — the API's OpenAPI 3.1 document (the
 //!   repository's `docs/openapi.json`, embedded) and a reference page rendered from it
 //!   that needs no network; see [`RunningSandbox::openapi_url`].
-//! - `GET`/`DELETE /__sandbox/messages`, `GET /__sandbox/stats`, `GET /__sandbox/webhooks`,
-//!   `POST`/`DELETE /__sandbox/faults`, `POST /__sandbox/simulate/reply`: the same data and
-//!   controls as [`RunningSandbox`], over HTTP. They need the sandbox's API key
+//! - The operations on messages (contract section 6), through the same guard, rate limit
+//!   and checks: `POST …/messages/{messageId}/edit`, `DELETE …/messages/{messageId}?to=…&forEveryone=…`
+//!   (for everyone whatever `forEveryone` says, as the server does), `POST …/messages/read`,
+//!   `POST …/messages/typing` (followed by the server's own "paused" 3 s later) and
+//!   `POST …/messages/presence`; a bad id in the path is `400 INVALID_MESSAGE_ID`. Each
+//!   accepted one is a [`RecordedOperation`].
+//! - Sessions on the Meta (Cloud API) provider ([`SandboxBuilder::meta_session`]) answer
+//!   501 to edit, delete, typing and presence, and `501 CAPABILITY_NOT_SUPPORTED` to
+//!   sends of `poll`, `gif` and `view-once`.
+//! - `GET`/`DELETE /__sandbox/messages`, `GET /__sandbox/operations`, `GET /__sandbox/stats`,
+//!   `GET /__sandbox/webhooks`, `POST`/`DELETE /__sandbox/faults`,
+//!   `POST /__sandbox/simulate/reply`: the same data and controls as [`RunningSandbox`],
+//!   over HTTP. They need the sandbox's API key
 //!   (`Authorization: Bearer wsk_test_sandbox` by default; any key given to
 //!   [`SandboxBuilder::api_key`] works), so whoever can reach the port cannot read the
 //!   record or inject faults without it. The lists are paged: `?after=SEQ&limit=N`.
@@ -69,7 +79,7 @@
 //! # Limits
 //!
 //! Whatever it is sent, the sandbox's memory stays bounded: it keeps the last
-//! [`DEFAULT_RECORD_LIMIT`] messages and webhook deliveries
+//! [`DEFAULT_RECORD_LIMIT`] messages, operations and webhook deliveries
 //! ([`SandboxBuilder::record_limit`]), every number a fault rule can set has a bound
 //! ([`InvalidFaultRule`]), and connections that send nothing, or a request head too
 //! slowly, are closed ([`SandboxBuilder::connection_limits`]).
@@ -84,8 +94,8 @@
 //!
 //! # Faults
 //!
-//! A [`FaultRule`] applies to the send route only, to requests that pass the guard, the
-//! rate limit and the path checks. Every fault except [`Fault::RateLimited`] first handles
+//! A [`FaultRule`] applies to the send route and the operations' routes, to requests that
+//! pass the guard, the rate limit and the path checks. Every fault except [`Fault::RateLimited`] first handles
 //! the request as usual — a valid message is recorded as accepted, with
 //! [`RecordedMessage::fault`] set — and then replaces the answer, modelling "the server may
 //! have delivered it but the answer was lost".
@@ -109,12 +119,15 @@ mod faults;
 mod padded_body;
 mod rate_limit;
 mod recipient_jid;
+mod recorded_operation;
 mod records;
+mod rfc3339;
 mod ring;
 mod routes;
 mod running;
 mod server;
 mod state;
+mod typing_pause;
 mod webhook_delivery;
 
 pub use builder::{
@@ -125,6 +138,7 @@ pub use faults::{
     Fault, FaultRule, InvalidFaultRule, MAX_FAULT_COUNT, MAX_FAULT_DELAY,
     MAX_FAULT_RETRY_AFTER_SECS, MAX_OVERSIZED_BODY, Trigger,
 };
+pub use recorded_operation::RecordedOperation;
 pub use records::{DEFAULT_RECORD_LIMIT, DeliveryRecord, MAX_RECORD_BYTES, RecordedMessage};
 pub use running::RunningSandbox;
 /// The largest request body the send route reads (10 MiB, as the server); larger ones get 413.

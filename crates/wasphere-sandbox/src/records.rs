@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasphere_types::MessageType;
 
+use crate::recorded_operation::RecordedOperation;
 use crate::ring::Ring;
 
 /// A message the sandbox accepted, as `GET /__sandbox/messages` lists it (camelCase).
@@ -26,7 +27,7 @@ pub struct RecordedMessage {
     /// The id the sandbox answered with.
     pub message_id: String,
     /// When the request was accepted.
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub received_at: SystemTime,
     /// The injected fault that replaced the answer, if any: the client may not know
     /// this message was accepted.
@@ -53,7 +54,7 @@ pub struct DeliveryRecord {
     /// Whether the subscriber answered 2xx.
     pub delivered: bool,
     /// When the attempt finished.
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub at: SystemTime,
 }
 
@@ -99,6 +100,7 @@ impl StoredMessage {
 pub(crate) struct Records {
     limit: usize,
     messages: Mutex<Ring<StoredMessage>>,
+    operations: Mutex<Ring<RecordedOperation>>,
     deliveries: Mutex<Ring<DeliveryRecord>>,
     requests_seen: AtomicU64,
     open_connections: AtomicUsize,
@@ -116,6 +118,7 @@ impl Records {
         Records {
             limit,
             messages: Mutex::new(Ring::new(limit, MAX_RECORD_BYTES)),
+            operations: Mutex::new(Ring::new(limit, MAX_RECORD_BYTES)),
             deliveries: Mutex::new(Ring::new(limit, usize::MAX)),
             requests_seen: AtomicU64::new(0),
             open_connections: AtomicUsize::new(0),
@@ -155,6 +158,28 @@ impl Records {
     pub(crate) fn push_message(&self, message: StoredMessage) {
         let weight = message.body.len();
         lock(&self.messages).push(message, weight);
+    }
+
+    pub(crate) fn push_operation(&self, operation: RecordedOperation) {
+        // An edit's text is the only part that can be long.
+        let weight = operation.body.to_string().len();
+        lock(&self.operations).push(operation, weight);
+    }
+
+    pub(crate) fn operations(&self) -> Vec<RecordedOperation> {
+        lock(&self.operations).iter().cloned().collect()
+    }
+
+    /// Up to `limit` operations after sequence number `after`, with their numbers.
+    pub(crate) fn operations_page(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Vec<(u64, RecordedOperation)> {
+        lock(&self.operations)
+            .page(after, limit)
+            .map(|(seq, o)| (seq, o.clone()))
+            .collect()
     }
 
     pub(crate) fn push_delivery(&self, delivery: DeliveryRecord) {
@@ -219,6 +244,7 @@ impl Records {
 
     pub(crate) fn clear(&self) {
         lock(&self.messages).clear();
+        lock(&self.operations).clear();
         lock(&self.deliveries).clear();
         self.requests_seen.store(0, Ordering::Relaxed);
         for n in self.statuses.iter() {
@@ -248,20 +274,6 @@ mod slug {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MessageType, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// `SystemTime` as RFC 3339 with nanoseconds, so it round-trips exactly.
-mod rfc3339 {
-    use super::*;
-
-    pub(super) fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&humantime::format_rfc3339_nanos(*t))
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
-        let s = String::deserialize(d)?;
-        humantime::parse_rfc3339(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -13,6 +13,7 @@ use wasphere_types::WorkspaceId;
 use crate::auth::KeyTable;
 use crate::builder::SandboxBuilder;
 use crate::faults::{FaultPlan, FaultRule};
+use crate::recorded_operation::RecordedOperation;
 use crate::records::{
     DEFAULT_RECORD_LIMIT, DeliveryRecord, MAX_RECORD_BYTES, RecordedMessage, Records,
 };
@@ -74,6 +75,8 @@ impl RunningSandbox {
             statuses: builder.status_delays,
             interactive: Mutex::new(Ring::new(DEFAULT_RECORD_LIMIT, MAX_RECORD_BYTES)),
             unreachable: builder.unreachable,
+            meta_sessions: builder.meta_sessions.into_iter().collect(),
+            typing_pauses: Default::default(),
         });
         let router = crate::routes::router(Arc::clone(&state));
         let server = tokio::spawn(crate::server::serve(
@@ -137,6 +140,14 @@ impl RunningSandbox {
     /// its [`ConnectionLimits`](crate::ConnectionLimits) allow).
     pub fn open_connections(&self) -> usize {
         self.state.records.open_connections()
+    }
+
+    /// The accepted operations on messages (edit, delete, mark read, typing, presence, and
+    /// the "paused" the server sends 3 s after typing), in order: the last
+    /// [`DEFAULT_RECORD_LIMIT`](crate::DEFAULT_RECORD_LIMIT) (or the configured number),
+    /// none when recording is off.
+    pub fn operations(&self) -> Vec<RecordedOperation> {
+        self.state.records.operations()
     }
 
     /// Every request that reached the send route, including refused and faulted ones.

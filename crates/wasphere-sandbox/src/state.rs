@@ -10,6 +10,7 @@ use crate::builder::ConnectionLimits;
 use crate::faults::FaultPlan;
 use crate::records::Records;
 use crate::ring::Ring;
+use crate::typing_pause::TypingPauses;
 use crate::webhook_delivery::{Outbox, StatusDelays};
 
 /// An accepted interactive message (buttons, list, poll), kept so a simulated reply can
@@ -38,6 +39,10 @@ pub(crate) struct AppState {
     pub(crate) interactive: Mutex<Ring<(String, SentInteractive)>>,
     /// Recipients that are not on WhatsApp (digits).
     pub(crate) unreachable: HashSet<String>,
+    /// Sessions on the Meta (Cloud API) provider.
+    pub(crate) meta_sessions: HashSet<String>,
+    /// The "paused" due after each typing indicator.
+    pub(crate) typing_pauses: Arc<TypingPauses>,
 }
 
 impl AppState {
@@ -46,9 +51,7 @@ impl AppState {
         let digits = to.split_once('@').map_or(to, |(user, _)| user);
         self.unreachable.contains(to) || self.unreachable.contains(digits)
     }
-}
 
-impl AppState {
     /// Forgets messages, counters and deliveries (not faults, keys or rate-limit windows).
     pub(crate) fn clear(&self) {
         self.records.clear();

@@ -86,7 +86,7 @@ pub use messages::{
 pub use operations::{
     DeleteMessage, DeleteResponse, DeleteStatus, EditMessage, EditResponse, EditStatus, MarkRead,
     MarkReadResponse, MessageOperation, Presence, PresenceResponse, PresenceStatus, ReadStatus,
-    SetPresence, Typing, TypingResponse, TypingStatus, UnknownPresence,
+    SetPresence, Typing, TypingResponse, TypingStatus, UnknownOperation, UnknownPresence,
 };
 pub use rate_limit::{InvalidRateLimit, RateLimit};
 pub use response::{SendResponse, SendStatus};

@@ -50,6 +50,21 @@ impl DeleteMessage {
     /// # Errors
     /// As [`DeleteMessage::parse`], naming the query parameters.
     pub fn parse_query(query: &str) -> Result<Self, ValidationError> {
-        Self::parse(&query_as_json(query))
+        Self::parse(&Self::query_to_json(query))
+    }
+
+    /// A query string as the JSON object the server's validator sees: percent-decoded
+    /// values as strings, `forEveryone` as a boolean when it says `true` or `false`, a
+    /// repeated key as a list, keys in the order they came.
+    ///
+    /// ```
+    /// use wasphere_types::DeleteMessage;
+    /// assert_eq!(
+    ///     DeleteMessage::query_to_json("to=92%203&forEveryone=true"),
+    ///     br#"{"to":"92 3","forEveryone":true}"#
+    /// );
+    /// ```
+    pub fn query_to_json(query: &str) -> Vec<u8> {
+        query_as_json(query)
     }
 }

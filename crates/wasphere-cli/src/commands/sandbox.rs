@@ -54,19 +54,15 @@ pub(crate) fn run(args: &SandboxArgs, out: &Output) -> Result<(), Failure> {
         });
     let mut sessions = Vec::new();
     for spec in &args.sessions {
-        let (name, connected) = match spec.split_once(':') {
-            None => (spec.as_str(), true),
-            Some((name, "disconnected")) => (name, false),
+        builder = match spec.split_once(':') {
+            None => builder.session(spec),
+            Some((name, "disconnected")) => builder.disconnected_session(name),
+            Some((name, "meta")) => builder.meta_session(name),
             Some((_, state)) => {
                 return Err(Failure::invalid(format!(
-                    "--session {spec:?}: unknown state {state:?}; write NAME or NAME:disconnected"
+                    "--session {spec:?}: unknown state {state:?}; write NAME, NAME:disconnected or NAME:meta"
                 )));
             }
-        };
-        builder = if connected {
-            builder.session(name)
-        } else {
-            builder.disconnected_session(name)
         };
         sessions.push(spec.clone());
     }

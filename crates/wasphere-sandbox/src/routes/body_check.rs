@@ -1,4 +1,5 @@
-//! A raw request body to a message, or to the server's 400 with every sentence it would give.
+//! A raw request body to a message (or an operation's request), or to the server's 400
+//! with every sentence it would give.
 //!
 //! `Message::parse` names every problem of a body's shape in one answer (every unknown
 //! property at every depth, every missing or mistyped field) and, when the shape is
@@ -13,10 +14,19 @@ use crate::routes::answers::Answer;
 /// The message, if the server would accept the body; otherwise its 400 answer. Only rules
 /// the server enforces count: this toolkit's client-side rules never refuse a body here.
 pub(crate) fn check_body(message_type: MessageType, bytes: &[u8]) -> Result<Message, Answer> {
-    let err = match Message::parse(message_type, bytes) {
-        Ok(message) => match message.validate() {
+    server_verdict(Message::parse(message_type, bytes), Message::validate)
+}
+
+/// What the server makes of a request that `parsed` read and `validate` checks: the
+/// request, or the 400 naming every rule the server enforces that it breaks.
+pub(crate) fn server_verdict<T>(
+    parsed: Result<T, ValidationError>,
+    validate: impl FnOnce(&T) -> Result<(), ValidationError>,
+) -> Result<T, Answer> {
+    let err = match parsed {
+        Ok(request) => match validate(&request) {
             Err(err) if err.server_would_reject() => err,
-            _ => return Ok(message),
+            _ => return Ok(request),
         },
         Err(err) => err,
     };

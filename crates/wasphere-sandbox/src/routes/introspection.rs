@@ -28,7 +28,20 @@ pub(crate) async fn list_messages(
     }
 }
 
-/// `DELETE /__sandbox/messages`: forget messages, counters and deliveries.
+/// `GET /__sandbox/operations?after=SEQ&limit=N`: the accepted edits, deletes, mark reads,
+/// typing indicators and presences (and the server's own "paused" after typing) still
+/// kept, in order, paged as `/__sandbox/messages` is.
+pub(crate) async fn list_operations(
+    State(state): State<Arc<AppState>>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> Response {
+    match page {
+        Ok(Query(page)) => numbered(state.records.operations_page(page.after, page.limit.0)),
+        Err(e) => bad_request(page_error(e)),
+    }
+}
+
+/// `DELETE /__sandbox/messages`: forget messages, operations, counters and deliveries.
 pub(crate) async fn clear_messages(State(state): State<Arc<AppState>>) -> StatusCode {
     state.clear();
     StatusCode::NO_CONTENT

@@ -13,28 +13,54 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 mod admin_guard;
+mod admission;
 pub(crate) mod answers;
 mod body_check;
+mod fault_answer;
 mod introspection;
 mod json_body;
+mod message_ids;
+mod message_ops;
+mod meta_provider;
+mod operation_answers;
 mod reference;
 mod send;
 mod simulate;
 
 pub(crate) use reference::{DOCS_PATH, OPENAPI_PATH};
 
-/// The send route's path, in axum's syntax.
+/// The send route's path, in axum's syntax; a DELETE on it deletes message `{type}`.
 const SEND_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{type}";
+/// The operations on messages (`read`, `typing` and `presence` are no type slug).
+const EDIT_PATH: &str =
+    "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{message_id}/edit";
+const READ_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/read";
+const TYPING_PATH: &str = "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/typing";
+const PRESENCE_PATH: &str =
+    "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/presence";
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route(SEND_PATH, post(send::send).fallback(no_route))
+        .route(
+            SEND_PATH,
+            post(send::send)
+                .delete(message_ops::delete)
+                .fallback(no_route),
+        )
+        .route(EDIT_PATH, post(message_ops::edit).fallback(no_route))
+        .route(READ_PATH, post(message_ops::mark_read).fallback(no_route))
+        .route(TYPING_PATH, post(message_ops::typing).fallback(no_route))
+        .route(
+            PRESENCE_PATH,
+            post(message_ops::presence).fallback(no_route),
+        )
         .route(OPENAPI_PATH, get(reference::openapi_json))
         .route(DOCS_PATH, get(reference::reference_page))
         .route(
             "/__sandbox/messages",
             get(introspection::list_messages).delete(introspection::clear_messages),
         )
+        .route("/__sandbox/operations", get(introspection::list_operations))
         .route("/__sandbox/stats", get(introspection::stats))
         .route(
             "/__sandbox/faults",

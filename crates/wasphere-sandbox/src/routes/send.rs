@@ -3,39 +3,37 @@
 //! Checks run in the order of the NestJS server's request pipeline: the API-key guard
 //! (401, then 403 for the permission, then 403 for the session scope), the rate limit
 //! (429, counted per key once the guard has passed), the session id's format (400
-//! `INVALID_SESSION_ID`), the workspace and session (404), the type slug (404), the body
-//! (read only when it is `application/json`; 413 over 10 MiB, 400 when invalid), whether
-//! the session is connected (500), whether the recipient is on WhatsApp (422), and finally
-//! 201. Faults are drawn after the path checks and before the body.
+//! `INVALID_SESSION_ID`), the workspace and session (404) — these in [`admit`] —, the
+//! type slug (404), the body (read only when it is `application/json`; 413 over 10 MiB,
+//! 400 when invalid), whether the session's provider can send the type (501 on a Meta
+//! session), whether the session is connected (500), whether the recipient is on WhatsApp
+//! (422), and finally 201. Faults are drawn after the path checks and before the body.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri, header};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use rand::Rng;
 use serde_json::json;
-use wasphere_types::{Message, MessageType, SessionId, WorkspaceId};
+use wasphere_types::{Message, MessageType};
 
-use crate::auth::Refusal;
 use crate::faults::Fault;
-use crate::rate_limit::Admission;
 use crate::recipient_jid::recipient_jid;
 use crate::records::StoredMessage;
+use crate::routes::admission::{PathIds, admit};
 use crate::routes::answers::Answer;
 use crate::routes::body_check::check_body;
+use crate::routes::fault_answer;
 use crate::routes::json_body;
+pub(crate) use crate::routes::message_ids::new_message_id;
+use crate::routes::meta_provider::{meta_can_send, meta_cannot_send};
 use crate::server::ConnectionControl;
 use crate::state::{AppState, SentInteractive};
 use crate::webhook_delivery::{Outbox, OutgoingEvent, StatusDelays};
-
-/// How long a handler waits for its connection to be dropped before answering after all
-/// (only reachable if the connection task is already gone).
-const DROP_FALLBACK: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub(crate) async fn send(
     State(state): State<Arc<AppState>>,
@@ -47,29 +45,7 @@ pub(crate) async fn send(
 ) -> Response {
     state.records.request_seen();
     let (answer, fault) = process(&state, path, &uri, &headers, body).await;
-    let answer = match fault {
-        None => answer,
-        Some(Fault::Delay(d)) => {
-            tokio::time::sleep(d).await;
-            answer
-        }
-        Some(Fault::DropConnection) => {
-            if let Some(Extension(control)) = control {
-                control.drop_connection();
-                // The connection task drops this future with the socket; the wait only
-                // ends if it cannot, and then the real answer goes out.
-                tokio::time::sleep(DROP_FALLBACK).await;
-            }
-            answer
-        }
-        Some(Fault::Status(code)) => Answer::gateway_status(code),
-        Some(Fault::RateLimited { retry_after_secs }) => {
-            Answer::too_many_requests(retry_after_secs.max(1))
-        }
-        Some(Fault::MalformedJson) => Answer::truncated_created(&new_message_id()),
-        Some(Fault::HtmlError) => Answer::html_bad_gateway(),
-        Some(Fault::OversizedBody { bytes }) => Answer::oversized_created(&new_message_id(), bytes),
-    };
+    let answer = fault_answer::apply(answer, fault, control).await;
     state.records.answered(answer.status);
     answer.into_response()
 }
@@ -90,47 +66,22 @@ async fn process(
         Err(_) => (String::new(), String::new(), String::new()),
     };
 
-    let key = match state
-        .keys
-        .authorize(headers.get(header::AUTHORIZATION), &session)
-    {
-        Ok(key) => key,
-        Err(Refusal::Unauthenticated) => return (Answer::unauthorized(), None),
-        Err(Refusal::MissingPermission) => return (Answer::missing_permission(), None),
-        Err(Refusal::OtherSession) => return (Answer::other_session(), None),
+    let ids = PathIds {
+        workspace: &workspace,
+        session: &session,
+        message_id: None,
     };
-
-    let mut admitted_at = None;
-    if let Some(window) = &key.window {
-        match window.admit(Instant::now()) {
-            Admission::Admitted(at) => admitted_at = Some(at),
-            Admission::Full { retry_after_secs } => {
-                return (Answer::too_many_requests(retry_after_secs), None);
-            }
-        }
-    }
-
-    if !SessionId::is_valid(&session) {
-        return (Answer::invalid_session_id(), None);
-    }
-    let workspace_matches = workspace
-        .parse::<WorkspaceId>()
-        .is_ok_and(|w| w == state.workspace);
-    let Some(&connected) = state.sessions.get(&session).filter(|_| workspace_matches) else {
-        return (Answer::session_not_found(), None);
+    let admitted = match admit(state, &ids, headers) {
+        Ok(admitted) => admitted,
+        Err(answer) => return (answer, None),
     };
     let Ok(message_type) = slug.parse::<MessageType>() else {
         return (Answer::no_route("POST", uri.path()), None);
     };
-
-    let fault = state.faults.draw();
-    if let Some(Fault::RateLimited { .. }) = fault {
-        // An injected 429 answers before anything is done, and uses up no real capacity.
-        if let (Some(window), Some(at)) = (&key.window, admitted_at) {
-            window.refund(at);
-        }
-        return (Answer::too_many_requests(1), fault);
-    }
+    let fault = match admitted.draw_fault(state) {
+        Ok(fault) => fault,
+        Err((answer, fault)) => return (answer, Some(fault)),
+    };
 
     let bytes = match json_body::read(headers, body, state.limits.request_timeout).await {
         Ok(bytes) => bytes,
@@ -140,7 +91,10 @@ async fn process(
         Ok(message) => message,
         Err(answer) => return (answer, fault),
     };
-    if !connected {
+    if admitted.meta && !meta_can_send(message_type) {
+        return (meta_cannot_send(message_type), fault);
+    }
+    if !admitted.connected {
         return (Answer::not_connected(), fault);
     }
     if state.is_unreachable(message.to()) {
@@ -154,7 +108,7 @@ async fn process(
             message,
             message_type,
             session,
-            key_prefix: &key.prefix,
+            key_prefix: &admitted.key.prefix,
             bytes: &bytes,
             message_id: &message_id,
             fault: fault.as_ref().map(Fault::name),
@@ -259,28 +213,5 @@ fn queue_sent_and_statuses(
             }]),
             after,
         });
-    }
-}
-
-/// 20 upper-case hex characters, like WhatsApp's message ids.
-pub(crate) fn new_message_id() -> String {
-    // 80 random bits: the top of a u128.
-    format!("{:020X}", rand::rng().random::<u128>() >> 48)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn message_ids_are_20_upper_hex() {
-        for _ in 0..100 {
-            let id = new_message_id();
-            assert_eq!(id.len(), 20, "{id}");
-            assert!(
-                id.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            );
-        }
     }
 }

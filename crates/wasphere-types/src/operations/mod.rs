@@ -13,6 +13,7 @@ mod presence;
 mod typing;
 
 use std::fmt;
+use std::str::FromStr;
 
 pub use answers::{
     DeleteResponse, DeleteStatus, EditResponse, EditStatus, MarkReadResponse, PresenceResponse,
@@ -32,6 +33,7 @@ pub use typing::Typing;
 /// assert_eq!(MessageOperation::Edit.as_str(), "edit");
 /// assert_eq!(MessageOperation::MarkRead.body_schema(), "mark-read");
 /// assert_eq!(MessageOperation::Delete.to_string(), "deleting messages");
+/// assert_eq!("read".parse::<MessageOperation>(), Ok(MessageOperation::MarkRead));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageOperation {
@@ -105,6 +107,22 @@ impl MessageOperation {
     /// Whether the message's id is part of the path (edit and delete).
     pub fn takes_message_id(self) -> bool {
         matches!(self, MessageOperation::Edit | MessageOperation::Delete)
+    }
+}
+
+/// The text names no operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown operation {0:?}: use edit, delete, read, typing or presence")]
+pub struct UnknownOperation(pub String);
+
+impl FromStr for MessageOperation {
+    type Err = UnknownOperation;
+    /// Reads the short name of [`MessageOperation::as_str`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MessageOperation::ALL
+            .into_iter()
+            .find(|op| op.as_str() == s)
+            .ok_or_else(|| UnknownOperation(s.chars().take(40).collect()))
     }
 }
 
