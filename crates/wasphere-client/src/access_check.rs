@@ -10,7 +10,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use wasphere_types::{ErrorBody, ErrorMessage, MessageType, SessionId};
+use reqwest::Method;
+use wasphere_types::{ErrorBody, ErrorMessage, MessageType, SendResponse, SessionId};
 
 use crate::client::Client;
 use crate::config_error::ConfigError;
@@ -67,7 +68,7 @@ impl Client {
         let url = self.endpoint(session, MessageType::Text);
         let answer = inner
             .transport
-            .post(&url, Bytes::from_static(EMPTY_BODY))
+            .exchange(Method::POST, &url, Some(Bytes::from_static(EMPTY_BODY)))
             .await?;
         let key = inner.transport.key();
         if answer.status == 400 && is_validation_answer(&ErrorBody::parse(&answer.body)) {
@@ -80,7 +81,7 @@ impl Client {
                 answer: "a success for an empty message".to_owned(),
             });
         }
-        match answer.interpret(key, SystemTime::now()) {
+        match answer.interpret::<SendResponse>(key, SystemTime::now(), None) {
             Err(Error::RateLimited { retry_after, .. }) => Ok(Access::RateLimited { retry_after }),
             Err(e) => Err(e),
             Ok(_) => Err(Error::NotWaSphere {

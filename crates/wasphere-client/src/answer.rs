@@ -1,5 +1,6 @@
 //! What an answer means: the status, `Retry-After` and body of the server's answer
-//! turned into a [`SendResponse`] or an [`Error`].
+//! turned into the success it reports (a `SendResponse`, an operation's answer) or an
+//! [`Error`].
 //!
 //! This is pure: no I/O, no clock except the `now` passed in for HTTP-date `Retry-After`
 //! values, so every status of the contract is unit-tested here.
@@ -7,7 +8,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use wasphere_types::{ApiKey, ErrorBody, SNIPPET_CHARS, SendResponse, safe_snippet};
+use serde::de::DeserializeOwned;
+use wasphere_types::{ApiKey, ErrorBody, MessageOperation, SNIPPET_CHARS, safe_snippet};
 
 use crate::error::Error;
 
@@ -62,10 +64,16 @@ impl Answer {
         answer
     }
 
-    /// What the answer means. `key` is scrubbed from anything the server echoes back (a
+    /// What the answer means, as the answer `T` of a send (`operation` is `None`) or of an
+    /// operation on messages. `key` is scrubbed from anything the server echoes back (a
     /// proxy or a misbehaving server may echo the `Authorization` header in its error
     /// page, and errors end up in logs).
-    pub(crate) fn interpret(&self, key: &ApiKey, now: SystemTime) -> Result<SendResponse, Error> {
+    pub(crate) fn interpret<T: DeserializeOwned>(
+        &self,
+        key: &ApiKey,
+        now: SystemTime,
+        operation: Option<MessageOperation>,
+    ) -> Result<T, Error> {
         let status = self.status;
         let body = &self.body[..];
         let is_html = self
@@ -77,7 +85,7 @@ impl Answer {
                 // The API never answers with a page: something else took the request.
                 return Err(self.not_wasphere(key));
             }
-            return serde_json::from_slice::<SendResponse>(body).map_err(|_| Error::Decode {
+            return serde_json::from_slice::<T>(body).map_err(|_| Error::Decode {
                 status,
                 snippet: excerpt(body, SNIPPET_CHARS, key),
             });
@@ -112,6 +120,12 @@ impl Answer {
             },
             500..=599 if !from_wasphere => self.not_wasphere(key),
             500 if is_not_connected(&parsed) => Error::SessionNotConnected { messages },
+            // The Meta provider's 501 to edit, delete, typing and presence (contract
+            // section 6).
+            501 if let Some(operation) = operation => Error::UnsupportedOperation {
+                operation,
+                messages,
+            },
             501 => Error::CapabilityNotSupported {
                 capability: parsed.capability.as_deref().map(|c| clip(c, key)),
                 provider: parsed.provider.as_deref().map(|p| clip(p, key)),
@@ -160,10 +174,11 @@ impl Answer {
 fn is_session_not_found(body: &ErrorBody) -> bool {
     body.unparsed.is_none()
         && body.status_code == Some(404)
-        && !body
-            .messages()
-            .into_iter()
-            .any(|m| m.starts_with("Cannot POST") || m.starts_with("Cannot GET"))
+        && !body.messages().into_iter().any(|m| {
+            ["Cannot POST", "Cannot GET", "Cannot DELETE"]
+                .iter()
+                .any(|c| m.starts_with(c))
+        })
 }
 
 /// The text of an HTML page's `<title>`, when the body is one.
@@ -253,6 +268,7 @@ mod tests {
     use super::*;
     use crate::delivery::Delivery;
     use crate::error_class::ErrorClass;
+    use wasphere_types::SendResponse;
 
     const KEY: &str = "wsk_live_s3cr3t";
 
@@ -266,8 +282,12 @@ mod tests {
         body: &[u8],
         now: SystemTime,
     ) -> Result<SendResponse, Error> {
+        answer(status, retry_after, body).interpret(&key(), now, None)
+    }
+
+    fn answer(status: u16, retry_after: Option<&str>, body: &[u8]) -> Answer {
         let headers = retry_after.map(|v| ("Retry-After", v));
-        Answer::from_parts(status, headers, Bytes::copy_from_slice(body)).interpret(&key(), now)
+        Answer::from_parts(status, headers, Bytes::copy_from_slice(body))
     }
 
     fn err(status: u16, body: &str) -> Error {
@@ -280,7 +300,7 @@ mod tests {
             headers.iter().copied(),
             Bytes::copy_from_slice(body.as_bytes()),
         )
-        .interpret(&key(), SystemTime::now())
+        .interpret::<SendResponse>(&key(), SystemTime::now(), None)
         .unwrap_err()
     }
 
@@ -490,6 +510,46 @@ mod tests {
         let e = err(302, "");
         assert!(matches!(e, Error::Redirected { status: 302, .. }));
         assert!(!e.may_have_been_delivered());
+    }
+
+    #[test]
+    fn operations_get_their_own_answers_and_a_501_naming_them() {
+        let now = SystemTime::now();
+        let edit: wasphere_types::EditResponse =
+            answer(201, None, br#"{"messageId":"E1","status":"edited"}"#)
+                .interpret(&key(), now, Some(MessageOperation::Edit))
+                .unwrap();
+        assert_eq!(edit.message_id, "E1");
+        let refused = answer(
+            501,
+            None,
+            br#"{"statusCode":501,"message":"Message editing is not supported on the Meta Cloud API provider."}"#,
+        )
+        .interpret::<wasphere_types::EditResponse>(&key(), now, Some(MessageOperation::Edit))
+        .unwrap_err();
+        assert_eq!(
+            refused,
+            Error::UnsupportedOperation {
+                operation: MessageOperation::Edit,
+                messages: vec![
+                    "Message editing is not supported on the Meta Cloud API provider.".into()
+                ],
+            }
+        );
+        // A send's 501 stays a capability of the provider.
+        let e = read(
+            501,
+            None,
+            br#"{"error":"CAPABILITY_NOT_SUPPORTED","capability":"poll"}"#,
+            now,
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::CapabilityNotSupported { .. }), "{e:?}");
+        // An answer of another shape is unreadable, and the request may have been done.
+        let e = answer(201, None, br#"{"status":"edited"}"#)
+            .interpret::<wasphere_types::EditResponse>(&key(), now, Some(MessageOperation::Edit))
+            .unwrap_err();
+        assert!(matches!(e, Error::Decode { status: 201, .. }), "{e:?}");
     }
 
     #[test]

@@ -257,7 +257,10 @@ impl Client {
         self.block_on(self.inner.check_access_with_session(session))
     }
 
-    fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    pub(crate) fn block_on<T>(
+        &self,
+        future: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             // Blocking a runtime's thread would stall it (tokio panics instead).
             return Err(ConfigError::BlockingInAsync.into());

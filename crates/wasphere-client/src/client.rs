@@ -6,17 +6,20 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 use wasphere_types::{
-    MAX_BODY_BYTES, Message, MessageType, RateLimit, SendResponse, SessionId, WorkspaceId,
+    MAX_BODY_BYTES, Message, MessageOperation, MessageType, OperationPath, RateLimit, SendResponse,
+    SessionId, WorkspaceId,
 };
 
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
 use crate::limiter::KeyLimiter;
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::transport::Transport;
 
 /// The async client. Cheap to clone: clones share the connection pool, the settings and
@@ -130,14 +133,7 @@ impl Client {
         }
         let message_type = message.message_type();
         let url = self.endpoint(session, message_type);
-        let body = Bytes::from(message.to_json());
-        // Checked even without validation: the server refuses a larger body unread.
-        if body.len() > MAX_BODY_BYTES {
-            return Err(Error::BodyTooLarge {
-                size: body.len(),
-                limit: MAX_BODY_BYTES,
-            });
-        }
+
         let span = tracing::info_span!(
             "wasphere_send",
             message_type = message_type.as_str(),
@@ -146,18 +142,79 @@ impl Client {
             status = field::Empty,
             latency_ms = field::Empty,
         );
-        self.execute(&url, body).instrument(span).await
+        let request = Outgoing {
+            method: Method::POST,
+            url,
+            body: Some(Bytes::from(message.to_json())),
+            idempotency: Idempotency::Send,
+            operation: None,
+        };
+        self.execute(&request).instrument(span).await
     }
 
-    async fn execute(&self, url: &str, body: Bytes) -> Result<SendResponse, Error> {
+    /// Whether requests are checked before they are sent.
+    pub(crate) fn validates(&self) -> bool {
+        self.inner.validate
+    }
+
+    /// Sends an operation on messages with the default session: `path` says which (with
+    /// the message's id for edit and delete), `query` is a delete's, `body` the others'.
+    /// The request has been checked already (see `operations.rs`).
+    pub(crate) async fn operate<T: DeserializeOwned>(
+        &self,
+        path: OperationPath<'_>,
+        query: Option<String>,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
+        let inner = &*self.inner;
+        let session = inner.session.as_ref().ok_or(ConfigError::NoSession)?;
+        let mut url = inner
+            .base_url
+            .operation_endpoint(&inner.workspace, session, &path);
+        if let Some(query) = query {
+            url.push('?');
+            url.push_str(&query);
+        }
+        let operation = path.operation();
+        let span = tracing::info_span!(
+            "wasphere_operation",
+            operation = operation.as_str(),
+            session = session.as_str(),
+            attempts = field::Empty,
+            status = field::Empty,
+            latency_ms = field::Empty,
+        );
+        let request = Outgoing {
+            method: if path.method() == "DELETE" {
+                Method::DELETE
+            } else {
+                Method::POST
+            },
+            url,
+            body: body.map(Bytes::from),
+            idempotency: Idempotency::of(operation),
+            operation: Some(operation),
+        };
+        self.execute(&request).instrument(span).await
+    }
+
+    async fn execute<T: DeserializeOwned>(&self, request: &Outgoing) -> Result<T, Error> {
+        // Checked even without validation: the server refuses a larger body unread.
+        if let Some(body) = request.body.as_ref().filter(|b| b.len() > MAX_BODY_BYTES) {
+            return Err(Error::BodyTooLarge {
+                size: body.len(),
+                limit: MAX_BODY_BYTES,
+            });
+        }
         let inner = &*self.inner;
         let started = Instant::now();
         let mut attempts = 0;
         // 0 until an answer came; an atomic (not a Cell) keeps the future `Send`.
         let last_status = AtomicU16::new(0);
-        let result = retry::run(&inner.retry_policy, inner.limiter.as_deref(), |n| {
+        let limiter = inner.limiter.as_deref();
+        let result = retry::run(&inner.retry_policy, limiter, request.idempotency, |n| {
             attempts = n;
-            self.attempt(url, body.clone(), n, &last_status)
+            self.attempt(request, n, &last_status)
         })
         .await;
         // Recorded once, when they are final: a field recorded twice on a span is printed
@@ -178,15 +235,14 @@ impl Client {
         result
     }
 
-    /// One POST, in its own span, which holds its status and latency; the status is also
-    /// left in `last_status` for the span of the whole send.
-    async fn attempt(
+    /// One attempt, in its own span, which holds its status and latency; the status is
+    /// also left in `last_status` for the span of the whole request.
+    async fn attempt<T: DeserializeOwned>(
         &self,
-        url: &str,
-        body: Bytes,
+        request: &Outgoing,
         number: u32,
         last_status: &AtomicU16,
-    ) -> Result<SendResponse, Error> {
+    ) -> Result<T, Error> {
         let span = tracing::debug_span!(
             "attempt",
             attempt = number,
@@ -196,7 +252,9 @@ impl Client {
         let transport = &self.inner.transport;
         async move {
             let started = Instant::now();
-            let answer = transport.post(url, body).await;
+            let answer = transport
+                .exchange(request.method.clone(), &request.url, request.body.clone())
+                .await;
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let answer = match answer {
@@ -209,9 +267,21 @@ impl Client {
             span.record("status", answer.status);
             last_status.store(answer.status, Ordering::Relaxed);
             tracing::debug!("answer");
-            answer.interpret(transport.key(), SystemTime::now())
+            answer.interpret(transport.key(), SystemTime::now(), request.operation)
         }
         .instrument(span)
         .await
     }
+}
+
+/// One request of the API, ready to go out as many times as the retry policy allows.
+struct Outgoing {
+    method: Method,
+    url: String,
+    /// Cheap to clone for each attempt.
+    body: Option<Bytes>,
+    /// What repeating it after an unknown outcome could do.
+    idempotency: Idempotency,
+    /// Which operation on messages it is; `None` for a send.
+    operation: Option<MessageOperation>,
 }

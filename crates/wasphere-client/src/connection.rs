@@ -6,7 +6,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use url::{Host, Url};
-use wasphere_types::{ApiKey, MessageType, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, MessageType, OperationPath, SessionId, WorkspaceId};
 
 /// The variable holding the base URL.
 pub const ENV_BASE_URL: &str = "WASPHERE_BASE_URL";
@@ -182,10 +182,38 @@ impl BaseUrl {
         session: &SessionId,
         message_type: MessageType,
     ) -> String {
+        self.messages_url(workspace, session, message_type.as_str())
+    }
+
+    /// The URL of an operation on messages (contract section 6), without the query string
+    /// of a delete: `{base}/workspaces/{workspace}/proxy/api/sessions/{session}/messages/`
+    /// then `{messageId}/edit`, `{messageId}`, `read`, `typing` or `presence`.
+    ///
+    /// ```
+    /// use wasphere_client::BaseUrl;
+    /// use wasphere_client::types::OperationPath;
+    ///
+    /// let base = BaseUrl::parse("https://api.example.com", false)?;
+    /// let workspace = "be11c51b-1a5a-4bc9-9cb6-7ee7040ec4d8".parse()?;
+    /// let id = "3EB0C767D097B7C7A5C1".parse()?;
+    /// let url = base.operation_endpoint(&workspace, &"my-session".parse()?, &OperationPath::Edit(&id));
+    /// assert!(url.ends_with("/sessions/my-session/messages/3EB0C767D097B7C7A5C1/edit"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn operation_endpoint(
+        &self,
+        workspace: &WorkspaceId,
+        session: &SessionId,
+        path: &OperationPath<'_>,
+    ) -> String {
+        self.messages_url(workspace, session, &path.tail())
+    }
+
+    /// `{base}/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{tail}`.
+    fn messages_url(&self, workspace: &WorkspaceId, session: &SessionId, tail: &str) -> String {
         format!(
-            "{}/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{}",
-            self.url,
-            message_type.as_str()
+            "{}/workspaces/{workspace}/proxy/api/sessions/{session}/messages/{tail}",
+            self.url
         )
     }
 }

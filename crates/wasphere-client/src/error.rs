@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use wasphere_types::ValidationError;
+use wasphere_types::{MessageOperation, ValidationError};
 
 use crate::config_error::ConfigError;
 use crate::delivery::Delivery;
@@ -98,6 +98,15 @@ pub enum Error {
         capability: Option<String>,
         /// The session's provider, as the server names it.
         provider: Option<String>,
+        /// What the server said.
+        messages: Vec<String>,
+    },
+
+    /// 501 to an operation on messages: the session's provider (the Meta Cloud API) does not
+    /// support it. Nothing was done; another session, on the WhatsApp Web provider, can.
+    UnsupportedOperation {
+        /// The operation refused.
+        operation: MessageOperation,
         /// What the server said.
         messages: Vec<String>,
     },
@@ -315,6 +324,14 @@ impl fmt::Display for Error {
                     Said(messages)
                 )
             }
+            Error::UnsupportedOperation {
+                operation,
+                messages,
+            } => write!(
+                f,
+                "the session's provider does not support {operation} (501){}",
+                Said(messages)
+            ),
             Error::Gateway { status, messages } => write!(
                 f,
                 "the gateway could not reach WhatsApp in time ({status}){}",
@@ -430,7 +447,7 @@ impl Error {
             Error::RecipientNotOnWhatsApp { .. } => Some(422),
             Error::RateLimited { .. } => Some(429),
             Error::SessionNotConnected { .. } => Some(500),
-            Error::CapabilityNotSupported { .. } => Some(501),
+            Error::CapabilityNotSupported { .. } | Error::UnsupportedOperation { .. } => Some(501),
             Error::Gateway { status, .. }
             | Error::Server { status, .. }
             | Error::UnexpectedStatus { status, .. }
@@ -454,6 +471,7 @@ impl Error {
             | Error::RateLimited { messages, .. }
             | Error::SessionNotConnected { messages }
             | Error::CapabilityNotSupported { messages, .. }
+            | Error::UnsupportedOperation { messages, .. }
             | Error::Gateway { messages, .. }
             | Error::Server { messages, .. }
             | Error::UnexpectedStatus { messages, .. } => {
@@ -486,9 +504,9 @@ impl Error {
             Error::Unauthorized { .. } | Error::Forbidden { .. } => ErrorClass::Auth,
             Error::NotFound { .. } => ErrorClass::NotFound,
             Error::RateLimited { .. } => ErrorClass::RateLimited,
-            Error::SessionNotConnected { .. } | Error::CapabilityNotSupported { .. } => {
-                ErrorClass::Server
-            }
+            Error::SessionNotConnected { .. }
+            | Error::CapabilityNotSupported { .. }
+            | Error::UnsupportedOperation { .. } => ErrorClass::Server,
             Error::Connect { .. } | Error::Timeout { .. } => ErrorClass::Network,
             Error::UnexpectedStatus { .. }
             | Error::Redirected { .. }
@@ -690,6 +708,15 @@ mod tests {
             "the session's provider baileys cannot send poll (501); the message was not sent"
         );
         assert_eq!(e.status(), Some(501));
+        let e = Error::UnsupportedOperation {
+            operation: MessageOperation::Typing,
+            messages: vec![],
+        };
+        assert_eq!(
+            e.to_string(),
+            "the session's provider does not support typing indicators (501); the message was not sent"
+        );
+        assert_eq!((e.status(), e.class()), (Some(501), ErrorClass::Server));
         let e = Error::Config(ConfigError::NoSession);
         assert!(
             e.to_string()

@@ -18,5 +18,5 @@ pub fn interpret_answer<'a>(
     key: &ApiKey,
     now: SystemTime,
 ) -> Result<SendResponse, Error> {
-    Answer::from_parts(status, headers, Bytes::copy_from_slice(body)).interpret(key, now)
+    Answer::from_parts(status, headers, Bytes::copy_from_slice(body)).interpret(key, now, None)
 }

@@ -59,6 +59,14 @@
 //!   [`Delivery::MayHaveBeenSent`]), whether it [is retryable](Error::is_retryable) and
 //!   which [`ErrorClass`] it is in. Failures of the network stack keep their causes
 //!   ([`TransportError`], `source()`); a bad setting is a [`ConfigError`].
+//! - **The rest of the messages API**: [`Client::edit`], [`Client::delete`] (for
+//!   everyone: the server recalls for everyone whatever `forEveryone` says, so no "delete
+//!   for me" is offered), [`Client::mark_read`], [`Client::typing`],
+//!   [`Client::presence`], and [`Client::reply`] for a text quoting another. They are
+//!   checked, rate-limited and reported like sends; being safe to repeat
+//!   ([`Idempotency`]), they are also retried after a timeout or 5xx that leaves their
+//!   outcome unknown. On a Meta (Cloud API) session the server refuses edit, delete,
+//!   typing and presence: [`Error::UnsupportedOperation`] names the feature.
 //! - **Careful transport**: rustls, connection reuse, user agent `wasphere-rs/<version>`,
 //!   timeouts, answers capped at 1 MiB, `http://` refused except to loopback and URLs
 //!   with credentials refused ([`BaseUrl`], the one check every tool uses), no redirects,
@@ -83,6 +91,7 @@ mod error_class;
 #[doc(hidden)]
 pub mod fuzzing;
 mod limiter;
+mod operations;
 mod retry;
 mod shorthands;
 mod transport;
@@ -98,14 +107,17 @@ pub use connection::{
 pub use delivery::Delivery;
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
-pub use retry::{AtLeastOnce, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries};
+pub use retry::{
+    AtLeastOnce, Idempotency, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries,
+};
 pub use transport::MAX_ANSWER_BYTES;
 pub use transport_error::TransportError;
 /// The contract's types, re-exported so that one dependency is enough.
 pub use wasphere_types as types;
 pub use wasphere_types::{
-    ApiKey, Button, InvalidRateLimit, ListSection, Message, MessageType, RateLimit, SendResponse,
-    SessionId, ValidationError, WorkspaceId,
+    ApiKey, Button, DeleteResponse, EditResponse, InvalidRateLimit, ListSection, MarkReadResponse,
+    Message, MessageId, MessageOperation, MessageType, Presence, PresenceResponse, RateLimit,
+    SendResponse, SessionId, TypingResponse, ValidationError, WorkspaceId,
 };
 
 /// The user agent of every request: `wasphere-rs/<version>`.

@@ -1,8 +1,9 @@
 //! Retry policies: which failures are repeated, how long to wait, and when to give up.
 //!
 //! As in smithy-rs, the decision is its own small component: a [`RetryClassifier`] looks
-//! at an [`Error`] and answers stop, back off, or wait a given time. The loop in
-//! [`run`] applies the answer within the policy's attempt and time budget; it never guesses.
+//! at an [`Error`] and at what repeating the request could do ([`Idempotency`]), and
+//! answers stop, back off, or wait a given time. The loop in [`run`] applies the answer
+//! within the policy's attempt and time budget; it never guesses.
 
 use std::fmt;
 use std::future::Future;
@@ -27,6 +28,48 @@ pub enum RetryAction {
     After(Duration),
 }
 
+/// What repeating a request could do when its first attempt may have been processed.
+///
+/// A send is not idempotent: after a timeout, repeating it may deliver the message twice.
+/// The operations on messages are safe to repeat: edit and delete are idempotent on the
+/// server (the second edit sets the same text, the second delete recalls a message already
+/// recalled), and mark read, typing and presence only repeat a signal.
+///
+/// ```
+/// use wasphere_client::Idempotency;
+/// use wasphere_client::types::MessageOperation;
+///
+/// assert!(!Idempotency::Send.safe_to_repeat());
+/// assert_eq!(Idempotency::of(MessageOperation::Delete), Idempotency::Idempotent);
+/// assert!(Idempotency::of(MessageOperation::Typing).safe_to_repeat());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// A send: repeating it after an unknown outcome may deliver the message twice.
+    Send,
+    /// Edit, delete: repeating leaves the same end state.
+    Idempotent,
+    /// Mark read, typing, presence: repeating only repeats a signal.
+    Harmless,
+}
+
+impl Idempotency {
+    /// The idempotency of an operation on messages.
+    pub fn of(operation: wasphere_types::MessageOperation) -> Self {
+        use wasphere_types::MessageOperation as Op;
+        match operation {
+            Op::Edit | Op::Delete => Idempotency::Idempotent,
+            Op::MarkRead | Op::Typing | Op::Presence => Idempotency::Harmless,
+        }
+    }
+
+    /// Whether repeating after an unknown outcome is safe.
+    pub fn safe_to_repeat(self) -> bool {
+        self != Idempotency::Send
+    }
+}
+
 /// Decides whether a failed attempt is repeated. Implement it to plug in your own policy
 /// with [`RetryPolicy::custom`]; delegate to [`SafeRetries`] or [`AtLeastOnce`] for the
 /// cases you do not care about.
@@ -49,8 +92,27 @@ pub enum RetryAction {
 /// let policy = RetryPolicy::custom(Arc::new(Also503)).max_attempts(3);
 /// ```
 pub trait RetryClassifier: Send + Sync + fmt::Debug {
-    /// The action after attempt number `attempt` (1 for the first) failed with `error`.
+    /// The action after attempt number `attempt` (1 for the first) of a send failed with
+    /// `error`.
     fn classify(&self, error: &Error, attempt: u32) -> RetryAction;
+
+    /// The action after attempt `attempt` of a request of `idempotency` failed with
+    /// `error`. By default a send is [`classify`](Self::classify)'s; a request that is
+    /// safe to repeat is also repeated after the transient failures that leave its outcome
+    /// unknown (a timeout after sending, a 5xx), since repeating it cannot do harm.
+    fn classify_request(
+        &self,
+        error: &Error,
+        attempt: u32,
+        idempotency: Idempotency,
+    ) -> RetryAction {
+        match self.classify(error, attempt) {
+            RetryAction::Stop if idempotency.safe_to_repeat() && error.is_transient() => {
+                RetryAction::Backoff
+            }
+            action => action,
+        }
+    }
 }
 
 /// The default: repeats only what cannot deliver a message twice. A 429 is repeated after
@@ -88,12 +150,16 @@ impl RetryClassifier for AtLeastOnce {
     }
 }
 
-/// Never repeats.
+/// Never repeats, whatever the request.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoRetries;
 
 impl RetryClassifier for NoRetries {
     fn classify(&self, _error: &Error, _attempt: u32) -> RetryAction {
+        RetryAction::Stop
+    }
+
+    fn classify_request(&self, _: &Error, _: u32, _: Idempotency) -> RetryAction {
         RetryAction::Stop
     }
 }
@@ -253,11 +319,13 @@ pub(crate) fn jitter_for(wait: Duration) -> Duration {
 /// for less than one second).
 const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 
-/// Runs `attempt` (given the attempt number, from 1) until it succeeds or the policy stops.
-/// Each attempt first takes a slot from `limiter`; a 429 pauses the limiter for everyone.
+/// Runs `attempt` (given the attempt number, from 1) of a request of `idempotency` until
+/// it succeeds or the policy stops. Each attempt first takes a slot from `limiter`; a 429
+/// pauses the limiter for everyone.
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
     limiter: Option<&KeyLimiter>,
+    idempotency: Idempotency,
     mut attempt: F,
 ) -> Result<T, Error>
 where
@@ -284,7 +352,10 @@ where
         if number >= policy.max_attempts {
             return Err(error);
         }
-        let (wait, jitter) = match policy.classifier.classify(&error, number) {
+        let action = policy
+            .classifier
+            .classify_request(&error, number, idempotency);
+        let (wait, jitter) = match action {
             RetryAction::Stop => return Err(error),
             RetryAction::Backoff => (policy.backoff(number), Duration::ZERO),
             RetryAction::After(wait) => (wait, jitter_for(wait)),
@@ -393,7 +464,15 @@ mod tests {
         }
 
         async fn run(&self, policy: &RetryPolicy) -> Result<u32, Error> {
-            run(policy, None, |n| self.call(n)).await
+            self.run_as(policy, Idempotency::Send).await
+        }
+
+        async fn run_as(
+            &self,
+            policy: &RetryPolicy,
+            idempotency: Idempotency,
+        ) -> Result<u32, Error> {
+            run(policy, None, idempotency, |n| self.call(n)).await
         }
     }
 
@@ -494,6 +573,25 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn requests_safe_to_repeat_are_repeated_after_an_unknown_outcome() {
+        for idempotency in [Idempotency::Idempotent, Idempotency::Harmless] {
+            for e in [gateway(), timeout_after_send()] {
+                let script = Script::new(vec![e]);
+                let policy = RetryPolicy::default();
+                assert_eq!(script.run_as(&policy, idempotency).await, Ok(2));
+            }
+            // Refusals stay refusals, and "never" stays never.
+            let script = Script::new(vec![Error::BadRequest { messages: vec![] }]);
+            let refused = script.run_as(&RetryPolicy::default(), idempotency).await;
+            assert!(refused.is_err());
+            let script = Script::new(vec![gateway()]);
+            let policy = RetryPolicy::none().max_attempts(3);
+            assert!(script.run_as(&policy, idempotency).await.is_err());
+            assert_eq!(script.attempt_times().len(), 1);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn none_means_one_attempt() {
         let script = Script::new(vec![rate_limited(1)]);
         assert!(script.run(&RetryPolicy::none()).await.is_err());
@@ -530,12 +628,24 @@ mod tests {
         ));
         let start = Instant::now();
         let script = Script::new(vec![rate_limited(5)]);
-        let first = run(&RetryPolicy::none(), Some(&limiter), |n| script.call(n)).await;
+        let first = run(
+            &RetryPolicy::none(),
+            Some(&limiter),
+            Idempotency::Send,
+            |n| script.call(n),
+        )
+        .await;
         assert!(first.is_err());
         // Another sender, with plenty of room in the window, still waits out the pause.
         let other = Script::new(vec![]);
         assert_eq!(
-            run(&RetryPolicy::none(), Some(&limiter), |n| other.call(n)).await,
+            run(
+                &RetryPolicy::none(),
+                Some(&limiter),
+                Idempotency::Send,
+                |n| other.call(n)
+            )
+            .await,
             Ok(1)
         );
         assert_eq!(start.elapsed(), Duration::from_secs(5));
@@ -550,7 +660,10 @@ mod tests {
         let script = Script::new(vec![rate_limited(20)]);
         let policy = RetryPolicy::default().deadline(Duration::from_secs(30));
         let limiter_ref = &limiter;
-        let result = run(&policy, Some(limiter_ref), |n| script.call(n)).await;
+        let result = run(&policy, Some(limiter_ref), Idempotency::Send, |n| {
+            script.call(n)
+        })
+        .await;
         assert_eq!(result, Ok(2));
         assert!(script.start.elapsed() >= Duration::from_secs(120));
     }

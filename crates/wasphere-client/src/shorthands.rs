@@ -102,6 +102,13 @@ shorthands! {
     };
     /// Sends an image that disappears after one view.
     fn send_view_once(to: impl Into<String>, url: impl Into<String>) => ViewOnce::new(to, url);
+    /// Replies to message `quoted_id` with `text`: a text message that quotes it (a short
+    /// spelling of `Text::new(to, text).quoting(quoted_id)`).
+    fn reply(
+        to: impl Into<String>,
+        quoted_id: impl Into<String>,
+        text: impl Into<String>,
+    ) => Text::new(to, text).quoting(quoted_id);
     /// Reacts to message `message_id` with `emoji` (`""` removes the reaction).
     fn send_reaction(
         to: impl Into<String>,

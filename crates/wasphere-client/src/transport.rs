@@ -1,8 +1,9 @@
-//! One HTTP exchange: the POST, and the answer read with a size cap.
+//! One HTTP exchange: the request, and the answer read with a size cap.
 
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use reqwest::Method;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
 };
@@ -85,15 +86,19 @@ impl Transport {
         &self.key
     }
 
-    /// POSTs `body` to `url` and reads the answer, whatever its status.
-    pub(crate) async fn post(&self, url: &str, body: Bytes) -> Result<Answer, Error> {
-        let mut response = self
-            .http
-            .post(url)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| self.send_error(e))?;
+    /// Sends `method` to `url` with `body` (a DELETE has none) and reads the answer,
+    /// whatever its status.
+    pub(crate) async fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Bytes>,
+    ) -> Result<Answer, Error> {
+        let mut request = self.http.request(method, url);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let mut response = request.send().await.map_err(|e| self.send_error(e))?;
         let status = response.status().as_u16();
         let header = |name: HeaderName| {
             response

@@ -85,8 +85,9 @@ pub use messages::{
 };
 pub use operations::{
     DeleteMessage, DeleteResponse, DeleteStatus, EditMessage, EditResponse, EditStatus, MarkRead,
-    MarkReadResponse, MessageOperation, Presence, PresenceResponse, PresenceStatus, ReadStatus,
-    SetPresence, Typing, TypingResponse, TypingStatus, UnknownOperation, UnknownPresence,
+    MarkReadResponse, MessageOperation, OperationPath, Presence, PresenceResponse, PresenceStatus,
+    ReadStatus, SetPresence, Typing, TypingResponse, TypingStatus, UnknownOperation,
+    UnknownPresence,
 };
 pub use rate_limit::{InvalidRateLimit, RateLimit};
 pub use response::{SendResponse, SendStatus};

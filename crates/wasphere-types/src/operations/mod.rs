@@ -9,6 +9,7 @@ mod answers;
 mod delete;
 mod edit;
 mod mark_read;
+mod path;
 mod presence;
 mod typing;
 
@@ -23,6 +24,7 @@ pub use delete::DeleteMessage;
 pub(crate) use delete::query_as_json;
 pub use edit::EditMessage;
 pub use mark_read::MarkRead;
+pub use path::OperationPath;
 pub use presence::{Presence, SetPresence, UnknownPresence};
 pub use typing::Typing;
 
