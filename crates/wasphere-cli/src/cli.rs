@@ -11,6 +11,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use wasphere_types::RateLimit;
 
 use crate::campaign_flags::CampaignCommand;
+use crate::op_flags::{MessageCommand, PresenceArgs, TypingArgs};
 use crate::send_flags::{ConnectionArgs, SEND_EXAMPLES, SendArgs, parse_duration};
 use crate::{listen_addr, unix_time};
 
@@ -94,6 +95,13 @@ pub(crate) enum Command {
     /// Send a message of one of the 14 types.
     #[command(after_help = SEND_EXAMPLES)]
     Send(SendArgs),
+    /// Edit, delete (for everyone) or mark read messages already sent or received.
+    #[command(subcommand, disable_help_subcommand = true, after_help = MESSAGE_EXAMPLES)]
+    Message(MessageCommand),
+    /// Show "typing…" in a chat; the server sends "paused" 3 s later.
+    Typing(TypingArgs),
+    /// Set the presence shown in a chat (available, composing, recording, paused, …).
+    Presence(PresenceArgs),
     /// Check a JSON body offline and list every violation (field path, rule, limit).
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
@@ -147,15 +155,18 @@ const SCHEMA_EXAMPLES: &str = "\
 Examples:
   wasphere schema buttons
   wasphere schema webhook-event
+  wasphere schema edit-message
   wasphere schema --all --out schemas/
 
-Names: the 14 types (text … reaction), send-response, error, webhook-event.";
+Names: the 14 types (text … reaction), send-response, error, webhook-event, and the
+operations on messages with their answers: edit-message, delete-message, mark-read, typing,
+presence, and each with -response (edit-message-response, …).";
 
 /// `wasphere schema`.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("which").required(true).args(["name", "all"])))]
 pub(crate) struct SchemaArgs {
-    /// A message type, or send-response, error or webhook-event.
+    /// A message type, send-response, error, webhook-event, or an operation's request or answer (edit-message, edit-message-response, …).
     pub(crate) name: Option<String>,
     /// Every schema: with --out, one NAME.schema.json file each; without, one JSON object.
     #[arg(long)]
@@ -492,6 +503,12 @@ Examples:
 const CONFIG_UNSET_EXAMPLES: &str = "\
 Example:
   wasphere config unset api-key --profile staging";
+
+const MESSAGE_EXAMPLES: &str = "\
+Examples:
+  wasphere message edit 3EB0C767D097B7C7A5C1 --to 923001234567 --text 'Tuesday'
+  wasphere message delete 3EB0C767D097B7C7A5C1 --to 923001234567
+  wasphere message read --to 923001234567 3EB0C767D097B7C7A5C1";
 
 const WEBHOOK_EXAMPLES: &str = "\
 Examples:

@@ -39,9 +39,12 @@ pub(crate) fn from_client(err: Error) -> Failure {
         }),
         // The message already ends with what became of the message; the hint says what
         // to do about it.
-        ErrorClass::Server => Some(
-            "if the session is not connected, reconnect it from the dashboard".to_owned(),
-        ),
+        ErrorClass::Server => Some(match err {
+            Error::UnsupportedOperation { .. } | Error::CapabilityNotSupported { .. } => {
+                "this session's provider (e.g. the Meta Cloud API) cannot do this; use a session on the WhatsApp Web provider".to_owned()
+            }
+            _ => "if the session is not connected, reconnect it from the dashboard".to_owned(),
+        }),
         ErrorClass::Network => Some(
             "it is safe to try again; check the base URL and your connection".to_owned(),
         ),

@@ -37,7 +37,7 @@ pub(crate) struct SendArgs {
 pub(crate) enum SendMessage {
     /// A text message (WhatsApp formatting: *bold*, _italic_, ~strike~, `mono`).
     #[command(
-        after_help = "Example:\n  wasphere send text --to 923001234567 \\\n      --text 'Your order *#1234* has shipped'"
+        after_help = "Examples:\n  wasphere send text --to 923001234567 \\\n      --text 'Your order *#1234* has shipped'\n  wasphere send text --to 923001234567 \\\n      --reply-to 3EB0C767D097B7C7A5C1 --text 'Yes, it has'"
     )]
     Text(SendFlags<TextFields>),
     /// An image with an optional caption.
@@ -125,8 +125,13 @@ pub(crate) struct TextFields {
     /// The text, 1 to 65536 characters.
     #[arg(long, required_unless_present = "json", conflicts_with = "json")]
     pub(crate) text: Option<String>,
-    /// The id of a message to quote (reply to).
-    #[arg(long, value_name = "MESSAGE_ID", conflicts_with = "json")]
+    /// The id of a message to quote (reply to); --reply-to says the same.
+    #[arg(
+        long,
+        visible_alias = "reply-to",
+        value_name = "MESSAGE_ID",
+        conflicts_with = "json"
+    )]
     pub(crate) quoted_id: Option<String>,
 }
 

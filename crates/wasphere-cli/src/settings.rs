@@ -14,7 +14,7 @@ use std::str::FromStr;
 use wasphere_client::{
     BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE,
 };
-use wasphere_types::{ApiKey, MessageType, SessionId, WorkspaceId};
+use wasphere_types::{ApiKey, MessageType, OperationPath, SessionId, WorkspaceId};
 
 use crate::cli::ConfigKey;
 use crate::failure::Failure;
@@ -64,6 +64,12 @@ impl Endpoint {
     pub(crate) fn url(&self, message_type: MessageType) -> String {
         self.base_url
             .endpoint(&self.workspace, &self.session, message_type)
+    }
+
+    /// The URL of an operation on messages (without a delete's query string).
+    pub(crate) fn operation_url(&self, path: &OperationPath<'_>) -> String {
+        self.base_url
+            .operation_endpoint(&self.workspace, &self.session, path)
     }
 }
 

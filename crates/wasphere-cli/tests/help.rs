@@ -43,6 +43,12 @@ fn help_of_every_subcommand() {
         &["send", "list"],
         &["send", "view-once"],
         &["send", "reaction"],
+        &["message"],
+        &["message", "edit"],
+        &["message", "delete"],
+        &["message", "read"],
+        &["typing"],
+        &["presence"],
         &["validate"],
         &["campaign"],
         &["campaign", "check"],
@@ -75,7 +81,7 @@ fn help_of_every_subcommand() {
         // Every leaf command shows an example of itself.
         let is_group = matches!(
             *args,
-            ["send"] | ["webhook"] | ["config"] | ["campaign"] | []
+            ["send"] | ["message"] | ["webhook"] | ["config"] | ["campaign"] | []
         );
         if !is_group {
             assert!(

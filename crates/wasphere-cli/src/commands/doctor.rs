@@ -43,7 +43,7 @@ fn check(
     out: &Output,
     checks: &mut Vec<Check>,
 ) -> Result<(), Failure> {
-    let resolver = Resolver::new(&args.connection, super::send::env_var, profile, None);
+    let resolver = Resolver::new(&args.connection, super::api_call::env_var, profile, None);
     let endpoint = resolver.endpoint();
     for warning in resolver.take_warnings() {
         out.warning(&warning);
@@ -78,7 +78,7 @@ fn check(
         });
     })?;
     out.protect(&key);
-    super::send::report_key_source(Some(&source), out);
+    super::api_call::report_key_source(Some(&source), out);
     checks.push(Check {
         name: "API key",
         ok: true,
@@ -86,7 +86,7 @@ fn check(
     });
 
     let session = endpoint.session.clone();
-    let client = super::send::client(&args.connection, endpoint, key)?;
+    let client = super::api_call::client(&args.connection, endpoint, key)?;
     let answer = super::runtime(false)?.block_on(client.check_access_with_session(&session));
     match answer {
         Ok(Access::Granted) => {

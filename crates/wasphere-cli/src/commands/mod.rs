@@ -1,10 +1,12 @@
 //! One module per subcommand; `run` dispatches to them.
 
+mod api_call;
 mod campaign;
 mod completions;
 mod config;
 mod demo;
 mod doctor;
+mod message_ops;
 mod sandbox;
 mod schema;
 mod send;
@@ -36,6 +38,9 @@ pub(crate) fn run(cli: Cli, matches: &ArgMatches, out: &Output) -> Result<(), Fa
             cli.profile,
             out,
         ),
+        Command::Message(command) => message_ops::run(command, cli.profile, out),
+        Command::Typing(args) => message_ops::typing(args, cli.profile, out),
+        Command::Presence(args) => message_ops::presence(args, cli.profile, out),
         Command::Validate(args) => validate::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Sandbox(args) => sandbox::run(&args, out),
