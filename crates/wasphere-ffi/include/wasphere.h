@@ -132,6 +132,83 @@ int32_t wasphere_send(WasphereClient *client,
 // other thread is still using.
 void wasphere_client_free(WasphereClient *client);
 
+// Replaces the text of message `message_id` (one you sent) with `body_json`:
+// `{"to": "923001234567", "text": "…"}` (text 1 to 65536 characters).
+//
+// Returns `WASPHERE_OK` with `response_json` set to the server's answer
+// (`{"messageId": "<id of the edit>", "status": "edited"}`), or an error code with
+// `error_json`. An invalid body or message id (1 to 100 of `a-z A-Z 0-9 _ -`) gives
+// `WASPHERE_ERR_INVALID` with every violation, before anything is sent;
+// `WASPHERE_ERR_SERVER` when the session's provider (the Meta Cloud API) cannot edit.
+//
+// # Safety
+// `client` is NULL or a live handle from `wasphere_client_new` (other threads may use it
+// at the same time, but none may free it); `message_id` and `body_json` are NULL or
+// NUL-terminated strings; `response_json` and `error_json` are NULL or valid for writing
+// one pointer.
+int32_t wasphere_edit(WasphereClient *client,
+                      const char *message_id,
+                      const char *body_json,
+                      char **response_json,
+                      char **error_json);
+
+// Deletes message `message_id` (one you sent) **for everyone**; `query_json` is
+// `{"to": "923001234567"}`. `"forEveryone"` may be given as `true`, the default; `false`
+// is refused (`WASPHERE_ERR_INVALID`) because the server deletes for everyone whatever it
+// says, so a "delete for me" would silently delete for everyone.
+//
+// Returns `WASPHERE_OK` with `response_json` set to `{"status": "deleted"}`, or an error
+// code with `error_json`, as `wasphere_edit`.
+//
+// # Safety
+// As `wasphere_edit`, with `query_json` for `body_json`.
+int32_t wasphere_delete(WasphereClient *client,
+                        const char *message_id,
+                        const char *query_json,
+                        char **response_json,
+                        char **error_json);
+
+// Marks messages read: `body_json` is `{"to": "923001234567", "messageIds": ["…", …]}`
+// (1 to 100 ids of messages received from `to`).
+//
+// Returns `WASPHERE_OK` with `response_json` set to `{"status": "read"}` (`"ok"` on a
+// Meta session), or an error code with `error_json`.
+//
+// # Safety
+// `client` is NULL or a live handle; `body_json` is NULL or a NUL-terminated string;
+// `response_json` and `error_json` are NULL or valid for writing one pointer.
+int32_t wasphere_mark_read(WasphereClient *client,
+                           const char *body_json,
+                           char **response_json,
+                           char **error_json);
+
+// Shows "typing…" in a chat: `body_json` is `{"to": "923001234567"}`, with
+// `"isGroup": true` for a group. The server sends "paused" by itself 3 s later.
+//
+// Returns `WASPHERE_OK` with `response_json` set to `{"status": "typing"}`, or an error
+// code with `error_json` (`WASPHERE_ERR_SERVER` on a Meta session).
+//
+// # Safety
+// As `wasphere_mark_read`.
+int32_t wasphere_typing(WasphereClient *client,
+                        const char *body_json,
+                        char **response_json,
+                        char **error_json);
+
+// Sets the presence shown in a chat: `body_json` is `{"to": "923001234567", "presence":
+// "composing"}`, the presence one of `available`, `unavailable`, `composing`,
+// `recording` and `paused`.
+//
+// Returns `WASPHERE_OK` with `response_json` set to `{"status": "<the presence>"}`, or an
+// error code with `error_json` (`WASPHERE_ERR_SERVER` on a Meta session).
+//
+// # Safety
+// As `wasphere_mark_read`.
+int32_t wasphere_presence(WasphereClient *client,
+                          const char *body_json,
+                          char **response_json,
+                          char **error_json);
+
 // Frees a string returned by this library (`error_json`, `response_json`,
 // `event_json`). Freeing NULL does nothing.
 //

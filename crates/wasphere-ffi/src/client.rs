@@ -25,6 +25,18 @@ pub struct WasphereClient {
     api_key: ApiKey,
 }
 
+impl WasphereClient {
+    /// The client inside.
+    pub(crate) fn blocking(&self) -> &Client {
+        &self.client
+    }
+
+    /// Describes a failed request of this client for `error_json`.
+    pub(crate) fn fail(&self, e: Error) -> FfiError {
+        describe(e, &self.api_key)
+    }
+}
+
 // Sharing one handle between C threads relies on this.
 const _: () = {
     const fn shareable<T: Send + Sync>() {}
@@ -140,10 +152,7 @@ pub unsafe extern "C" fn wasphere_send(
             let slug = strings::borrow(r#type, "type")?;
             let body = strings::borrow(body_json, "body_json")?;
             let message = parse_message(slug, body)?;
-            let sent = handle
-                .client
-                .send(&message)
-                .map_err(|e| describe(e, &handle.api_key))?;
+            let sent = handle.client.send(&message).map_err(|e| handle.fail(e))?;
             let json = serde_json::to_string(&sent).map_err(|e| {
                 FfiError::new(ErrorClass::Other, format!("cannot encode the answer: {e}"))
             })?;

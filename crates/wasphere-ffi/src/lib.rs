@@ -7,6 +7,8 @@
 //!
 //! - [`wasphere_validate`] checks a body against every rule of its message type;
 //! - [`wasphere_client_new`] / [`wasphere_send`] / [`wasphere_client_free`] send messages;
+//! - [`wasphere_edit`], [`wasphere_delete`] (for everyone), [`wasphere_mark_read`],
+//!   [`wasphere_typing`] and [`wasphere_presence`] act on messages and chats;
 //! - [`wasphere_webhook_verify`] checks a webhook delivery and returns its event;
 //! - [`wasphere_string_free`] frees every string the library hands out;
 //! - [`wasphere_version`] names the version.
@@ -25,6 +27,7 @@ mod client;
 mod config;
 mod errors;
 mod guard;
+mod operations;
 mod string_free;
 mod strings;
 mod validate;
@@ -36,6 +39,9 @@ pub use errors::{
     WASPHERE_ERR_AUTH, WASPHERE_ERR_INVALID, WASPHERE_ERR_NETWORK, WASPHERE_ERR_NOT_FOUND,
     WASPHERE_ERR_OTHER, WASPHERE_ERR_OUTCOME_UNKNOWN, WASPHERE_ERR_RATE_LIMITED,
     WASPHERE_ERR_SERVER, WASPHERE_ERR_UNEXPECTED_ANSWER, WASPHERE_OK,
+};
+pub use operations::{
+    wasphere_delete, wasphere_edit, wasphere_mark_read, wasphere_presence, wasphere_typing,
 };
 pub use string_free::wasphere_string_free;
 pub use validate::wasphere_validate;

@@ -1,6 +1,7 @@
 //! Compiles `examples/c/wasphere_demo.c` with `cc` against the header and the cdylib of
 //! this build, and runs it against a sandbox: it must validate and send the 14
-//! documented examples, show a validation error and a refused key, and verify a webhook.
+//! documented examples, edit, delete, mark read, show typing and presence, show a
+//! validation error, a refused key and a provider that cannot edit, and verify a webhook.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -96,6 +97,24 @@ fn the_c_demo_runs_against_a_sandbox() {
             "{t}: {stdout}"
         );
     }
+    for line in [
+        "edit -> 0 {\"messageId\":\"",
+        "delete -> 0 {\"status\":\"deleted\"}",
+        "mark read -> 0 {\"status\":\"read\"}",
+        "typing -> 0 {\"status\":\"typing\"}",
+        "presence -> 0 {\"status\":\"composing\"}",
+        "edit a bad id -> 2 ",
+        "delete for me -> 2 ",
+        "edit on a Meta session -> 6 ",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
+    let done: Vec<&str> = sandbox
+        .operations()
+        .iter()
+        .map(|op| op.operation.as_str())
+        .collect();
+    assert_eq!(done, ["edit", "delete", "read", "typing", "presence"]);
     assert!(stdout.contains("validate buttons -> 2 "), "{stdout}");
     assert!(stdout.contains("send with a wrong key -> 3 "), "{stdout}");
     assert!(
@@ -110,8 +129,8 @@ fn the_c_demo_runs_against_a_sandbox() {
     );
     assert_eq!(
         sandbox.accepted(),
-        14,
-        "the sandbox did not record the 14 sends"
+        15,
+        "the sandbox did not record the 14 sends and the text edited"
     );
 }
 

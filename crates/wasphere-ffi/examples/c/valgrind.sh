@@ -30,7 +30,9 @@ cc -std=c99 -g -Wall -Wextra -Werror -pedantic \
     -I crates/wasphere-ffi/include crates/wasphere-ffi/examples/c/wasphere_demo.c \
     -L "$work" -Wl,-rpath,"$work" -lwasphere -o "$work/wasphere_demo"
 
-"$target_dir/debug/wasphere" sandbox --addr 127.0.0.1:0 >"$work/sandbox.log" 2>&1 &
+# The demo also shows what a session on the Meta Cloud API provider refuses.
+"$target_dir/debug/wasphere" sandbox --addr 127.0.0.1:0 \
+    --session my-session --session cloud:meta >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 first_line=""
 for _ in $(seq 1 100); do

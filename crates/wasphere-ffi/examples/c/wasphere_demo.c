@@ -1,12 +1,14 @@
 /*
  * wasphere_demo.c: the C ABI of wasphere-rs end to end, against a WaSphere server
  * (the sandbox in tests). It validates and sends the 14 documented example bodies,
- * shows a validation error, a refused API key, and verifies a signed webhook.
+ * edits, deletes and marks read, shows typing and presence, shows a validation error,
+ * a refused API key and a provider that cannot edit, and verifies a signed webhook.
  * Exits 0 only when every step behaved as expected; prints what it did.
  *
  * Environment:
  *   WASPHERE_BASE_URL            e.g. http://127.0.0.1:8080 (required)
  *   WASPHERE_API_KEY, WASPHERE_WORKSPACE, WASPHERE_SESSION   (default: the sandbox's)
+ *   WASPHERE_META_SESSION        a session on the Meta Cloud API provider (default: cloud)
  *   WASPHERE_WEBHOOK_SECRET, WASPHERE_WEBHOOK_TIMESTAMP, WASPHERE_WEBHOOK_SIGNATURE,
  *   WASPHERE_WEBHOOK_BODY        a signed delivery to verify (the signature is made by the
  *                                caller, so this program checks what it did not compute)
@@ -142,9 +144,9 @@ static const char *env_or(const char *name, const char *fallback) {
 
 /* Builds a config for `key`; JSON-escaping is skipped because every value here is a
  * URL, a UUID, a slug or a wsk_ key, none of which contains '"' or '\\'. */
-static WasphereClient *connect_with(const char *base_url, const char *key, int32_t *code) {
+static WasphereClient *connect_to(const char *base_url, const char *key, const char *session,
+                                  int32_t *code) {
     const char *workspace = env_or("WASPHERE_WORKSPACE", "00000000-0000-4000-8000-000000000000");
-    const char *session = env_or("WASPHERE_SESSION", "my-session");
     size_t size = strlen(base_url) + strlen(key) + strlen(workspace) + strlen(session) + 256;
     char *config = malloc(size);
     char *error = NULL;
@@ -164,6 +166,10 @@ static WasphereClient *connect_with(const char *base_url, const char *key, int32
     wasphere_string_free(error);
     free(config);
     return client;
+}
+
+static WasphereClient *connect_with(const char *base_url, const char *key, int32_t *code) {
+    return connect_to(base_url, key, env_or("WASPHERE_SESSION", "my-session"), code);
 }
 
 static void validate_and_send_examples(WasphereClient *client) {
@@ -224,6 +230,95 @@ static void show_a_validation_error(WasphereClient *client) {
            "a NULL client is refused");
     wasphere_string_free(NULL);
     wasphere_client_free(NULL);
+}
+
+/* Copies the "messageId" of a JSON answer into `id` (at most 100 characters). */
+static int message_id_of(const char *answer, char id[101]) {
+    const char *start = answer != NULL ? strstr(answer, "\"messageId\":\"") : NULL;
+    size_t n = 0;
+    if (start == NULL) {
+        return 0;
+    }
+    start += strlen("\"messageId\":\"");
+    while (start[n] != '"' && start[n] != '\0' && n < 100) {
+        id[n] = start[n];
+        n++;
+    }
+    id[n] = '\0';
+    return n > 0;
+}
+
+/* Prints "<what> -> <code> <answer or error>" and checks the code and a word of it. */
+static void report(const char *what, int32_t code, char *response, char *error,
+                   int32_t expected, const char *word) {
+    const char *shown = code == WASPHERE_OK ? response : error;
+    printf("%s -> %d %s\n", what, code, shown != NULL ? shown : "(none)");
+    expect(code == expected && shown != NULL && strstr(shown, word) != NULL, what);
+    wasphere_string_free(response);
+    wasphere_string_free(error);
+}
+
+static void act_on_messages(WasphereClient *client) {
+    char id[101], body[256], *response = NULL, *error = NULL;
+    int32_t code = wasphere_send(client, "text", "{\"to\":\"923001234567\",\"text\":\"Ships Monday\"}",
+                                 &response, &error);
+    int found = code == WASPHERE_OK && message_id_of(response, id);
+    expect(found, "a text to act on is sent");
+    wasphere_string_free(response);
+    wasphere_string_free(error);
+    if (!found) {
+        return;
+    }
+    response = error = NULL;
+    code = wasphere_edit(client, id, "{\"to\":\"923001234567\",\"text\":\"Ships Tuesday\"}",
+                         &response, &error);
+    report("edit", code, response, error, WASPHERE_OK, "\"edited\"");
+    response = error = NULL;
+    code = wasphere_delete(client, id, "{\"to\":\"923001234567\"}", &response, &error);
+    report("delete", code, response, error, WASPHERE_OK, "\"deleted\"");
+    response = error = NULL;
+    snprintf(body, sizeof body, "{\"to\":\"923001234567\",\"messageIds\":[\"%s\"]}", id);
+    code = wasphere_mark_read(client, body, &response, &error);
+    report("mark read", code, response, error, WASPHERE_OK, "\"read\"");
+    response = error = NULL;
+    code = wasphere_typing(client, "{\"to\":\"923001234567\"}", &response, &error);
+    report("typing", code, response, error, WASPHERE_OK, "\"typing\"");
+    response = error = NULL;
+    code = wasphere_presence(client, "{\"to\":\"923001234567\",\"presence\":\"composing\"}",
+                             &response, &error);
+    report("presence", code, response, error, WASPHERE_OK, "\"composing\"");
+
+    /* Refused before anything is sent: a bad id with a bad body (both named), and a
+     * delete "for me", which the server would turn into a delete for everyone. */
+    response = error = NULL;
+    code = wasphere_edit(client, "not/an id", "{\"to\":\"923001234567\",\"text\":\"\"}",
+                         &response, &error);
+    report("edit a bad id", code, response, error, WASPHERE_ERR_INVALID, "\"path\":\"text\"");
+    response = error = NULL;
+    code = wasphere_delete(client, id, "{\"to\":\"923001234567\",\"forEveryone\":false}",
+                           &response, &error);
+    report("delete for me", code, response, error, WASPHERE_ERR_INVALID, "forEveryone");
+    expect(wasphere_typing(NULL, "{}", NULL, NULL) == WASPHERE_ERR_INVALID,
+           "a NULL client is refused");
+    expect(wasphere_edit(client, NULL, "{}", NULL, NULL) == WASPHERE_ERR_INVALID,
+           "a NULL message id is refused");
+}
+
+static void show_a_provider_that_cannot_edit(const char *base_url, const char *key) {
+    char *response = NULL, *error = NULL;
+    int32_t code;
+    WasphereClient *meta =
+        connect_to(base_url, key, env_or("WASPHERE_META_SESSION", "cloud"), &code);
+    expect(meta != NULL, "a client on the Meta session is created");
+    if (meta == NULL) {
+        return;
+    }
+    code = wasphere_edit(meta, "3EB0C767D097B7C7A5C1",
+                         "{\"to\":\"923001234567\",\"text\":\"Ships Tuesday\"}", &response,
+                         &error);
+    report("edit on a Meta session", code, response, error, WASPHERE_ERR_SERVER,
+           "does not support editing messages");
+    wasphere_client_free(meta);
 }
 
 static void show_a_refused_key(const char *base_url) {
@@ -299,9 +394,11 @@ int main(void) {
     expect(client != NULL, "the client is created");
     if (client != NULL) {
         validate_and_send_examples(client);
+        act_on_messages(client);
         show_a_validation_error(client);
         wasphere_client_free(client);
     }
+    show_a_provider_that_cannot_edit(base_url, key);
     show_a_refused_key(base_url);
     verify_a_webhook();
     if (failures != 0) {

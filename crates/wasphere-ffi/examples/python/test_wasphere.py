@@ -4,8 +4,10 @@
         python3 -m unittest test_wasphere
 
 The sandbox's defaults are assumed (key wsk_test_sandbox, workspace 00000000-…, session
-my-session) plus a disconnected session `offline`; faults are injected through
-POST /__sandbox/faults. The Rust test tests/python_example.rs sets all of this up.
+my-session) plus a disconnected session `offline` and a session `cloud` on the Meta Cloud
+API provider; faults are injected through POST /__sandbox/faults, and what was edited,
+deleted and read is read from GET /__sandbox/operations. The Rust test
+tests/python_example.rs sets all of this up.
 """
 
 import hashlib
@@ -39,6 +41,12 @@ def inject(fault, count=1):
                                               "Authorization": "Bearer " + KEY})
     with urllib.request.urlopen(request) as answer:
         assert answer.status == 201, answer.status
+
+
+def operations():
+    """The operations the sandbox accepted, without the server's own "paused"."""
+    with urllib.request.urlopen(BASE_URL + "/__sandbox/operations") as answer:
+        return [op for op in json.load(answer) if not op["byServer"]]
 
 
 def clear_faults():
@@ -189,6 +197,76 @@ class Sending(unittest.TestCase):
         c.close()
         with self.assertRaises(wasphere.WasphereError):
             c.send("text", TEXT)
+
+
+class Operations(unittest.TestCase):
+    TO = "923001234567"
+
+    def tearDown(self):
+        clear_faults()
+
+    def test_edit_delete_and_mark_read_reach_the_server(self):
+        before = len(operations())
+        with client() as c:
+            sent = c.send("text", TEXT)
+            edited = c.edit(sent["messageId"], self.TO, "Hello again")
+            self.assertEqual(edited["status"], "edited")
+            self.assertNotEqual(edited["messageId"], sent["messageId"])
+            self.assertEqual(c.delete(sent["messageId"], self.TO), {"status": "deleted"})
+            self.assertEqual(c.mark_read(self.TO, [sent["messageId"]]), {"status": "read"})
+            self.assertEqual(c.typing(self.TO), {"status": "typing"})
+            self.assertEqual(c.typing("120363025246125486@g.us", group=True)["status"], "typing")
+            self.assertEqual(c.presence(self.TO, "recording"), {"status": "recording"})
+        done = operations()[before:]
+        self.assertEqual([op["operation"] for op in done],
+                         ["edit", "delete", "read", "typing", "typing", "presence"])
+        self.assertEqual(done[0]["messageId"], sent["messageId"])
+        self.assertEqual(done[0]["body"], {"to": self.TO, "text": "Hello again"})
+        self.assertEqual(done[1]["body"], {"to": self.TO, "forEveryone": True})
+        self.assertEqual(done[4]["body"]["isGroup"], True)
+
+    def test_every_violation_and_a_bad_id_are_reported_before_sending(self):
+        before = len(operations())
+        with client() as c:
+            with self.assertRaises(wasphere.ValidationError) as caught:
+                c.edit("not/an id", "+92 300", "")
+            self.assertEqual([v["path"] for v in caught.exception.violations],
+                             ["messageId", "to", "text"])
+            with self.assertRaises(wasphere.ValidationError) as caught:
+                c.mark_read(self.TO, [])
+            self.assertEqual(caught.exception.violations[0]["rule"], "minItems")
+            with self.assertRaises(wasphere.ValidationError) as caught:
+                c.presence(self.TO, "online")
+            self.assertEqual(caught.exception.violations[0]["rule"], "oneOf")
+        self.assertEqual(len(operations()), before)
+
+    def test_a_meta_session_cannot_edit_but_can_mark_read(self):
+        with client(session="cloud") as c:
+            with self.assertRaises(wasphere.ServerError) as caught:
+                c.edit("3EB0C767D097B7C7A5C1", self.TO, "x")
+            self.assertEqual(caught.exception.status, 501)
+            self.assertIn("editing messages", str(caught.exception))
+            with self.assertRaises(wasphere.ServerError):
+                c.typing(self.TO)
+            self.assertEqual(c.mark_read(self.TO, ["3EB0C767D097B7C7A5C1"]), {"status": "ok"})
+
+    def test_a_wrong_key_and_a_full_window(self):
+        with client(api_key="wsk_test_python-wrong-key-0123456789") as c:
+            with self.assertRaises(wasphere.AuthError) as caught:
+                c.delete("3EB0C767D097B7C7A5C1", self.TO)
+            self.assertNotIn("python-wrong-key", str(caught.exception))
+        inject({"kind": "rateLimited", "retryAfterSecs": 3600}, count=10)
+        with client() as c, self.assertRaises(wasphere.RateLimitedError) as caught:
+            c.typing(self.TO)
+        self.assertEqual(caught.exception.retry_after, 3600)
+
+    def test_an_edit_is_repeated_after_a_gateway_error_where_a_send_is_not(self):
+        with client() as c:
+            inject({"kind": "status", "status": 502})
+            with self.assertRaises(wasphere.OutcomeUnknownError):
+                c.send("text", TEXT)
+            inject({"kind": "status", "status": 502})
+            self.assertEqual(c.edit("3EB0C767D097B7C7A5C1", self.TO, "x")["status"], "edited")
 
 
 if __name__ == "__main__":

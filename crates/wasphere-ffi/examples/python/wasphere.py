@@ -8,6 +8,8 @@
     try:
         sent = client.send("text", {"to": "923001234567", "text": "Hello!"})
         print(sent["messageId"])
+        client.edit(sent["messageId"], "923001234567", "Hello again!")
+        client.delete(sent["messageId"], "923001234567")   # for everyone
     except wasphere.ValidationError as e:
         for v in e.violations:
             print(v["path"], v["message"])
@@ -146,6 +148,12 @@ def _load():
         lib.wasphere_client_new.restype = ctypes.c_void_p
         lib.wasphere_send.argtypes = [ctypes.c_void_p, cstr, cstr, out, out]
         lib.wasphere_send.restype = ctypes.c_int32
+        for name in ("wasphere_edit", "wasphere_delete"):
+            getattr(lib, name).argtypes = [ctypes.c_void_p, cstr, cstr, out, out]
+            getattr(lib, name).restype = ctypes.c_int32
+        for name in ("wasphere_mark_read", "wasphere_typing", "wasphere_presence"):
+            getattr(lib, name).argtypes = [ctypes.c_void_p, cstr, out, out]
+            getattr(lib, name).restype = ctypes.c_int32
         lib.wasphere_webhook_verify.argtypes = [cstr, cstr, cstr, ctypes.c_char_p,
                                                 ctypes.c_size_t, ctypes.c_int64, out, out]
         lib.wasphere_webhook_verify.restype = ctypes.c_int32
@@ -243,11 +251,42 @@ class Client:
     def send(self, message_type, body):
         """Sends a message (dict or JSON text); returns the server's answer as a dict,
         such as {"messageId": "...", "status": "sent"}."""
+        return self._call(self._lib.wasphere_send, _text(message_type), _text(body))
+
+    def edit(self, message_id, to, text):
+        """Replaces the text of a message you sent; returns {"messageId": <the edit's
+        id>, "status": "edited"}. Raises ServerError when the session's provider (the
+        Meta Cloud API) cannot edit."""
+        return self._call(self._lib.wasphere_edit, _text(message_id),
+                          _text({"to": to, "text": text}))
+
+    def delete(self, message_id, to):
+        """Deletes a message you sent, for everyone (the server deletes for everyone
+        whatever it is asked, so there is no delete-for-me); returns {"status": "deleted"}."""
+        return self._call(self._lib.wasphere_delete, _text(message_id), _text({"to": to}))
+
+    def mark_read(self, to, message_ids):
+        """Marks 1 to 100 messages received from `to` read; returns {"status": "read"}
+        ("ok" on a Meta session)."""
+        return self._call(self._lib.wasphere_mark_read,
+                          _text({"to": to, "messageIds": list(message_ids)}))
+
+    def typing(self, to, group=False):
+        """Shows "typing..." in a chat (the server sends "paused" 3 s later)."""
+        body = {"to": to, "isGroup": True} if group else {"to": to}
+        return self._call(self._lib.wasphere_typing, _text(body))
+
+    def presence(self, to, presence):
+        """Sets the presence shown in a chat: "available", "unavailable", "composing",
+        "recording" or "paused"."""
+        return self._call(self._lib.wasphere_presence, _text({"to": to, "presence": presence}))
+
+    def _call(self, function, *arguments):
+        """Calls `function(handle, *arguments, &response, &error)`; the answer as a dict."""
         if not self._handle:
             raise WasphereError({"kind": "other", "message": "the client is closed"})
         response, error = ctypes.c_void_p(), ctypes.c_void_p()
-        code = self._lib.wasphere_send(self._handle, _text(message_type), _text(body),
-                                       ctypes.byref(response), ctypes.byref(error))
+        code = function(self._handle, *arguments, ctypes.byref(response), ctypes.byref(error))
         response_json, details = _take(self._lib, response), _take(self._lib, error)
         if code != OK:
             _raise(code, details)

@@ -9,6 +9,8 @@ use wasphere_types::webhook::{WebhookSecret, sign};
 
 /// A session that exists but is not connected (sends to it get 500).
 pub const OFFLINE_SESSION: &str = "offline";
+/// A session on the Meta Cloud API provider (edit, delete, typing and presence get 501).
+pub const META_SESSION: &str = "cloud";
 
 /// The directory of this crate.
 pub fn crate_dir() -> &'static Path {
@@ -62,7 +64,8 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// The default key, workspace and session, no rate limit, plus [`OFFLINE_SESSION`].
+    /// The default key, workspace and session, no rate limit, plus [`OFFLINE_SESSION`] and
+    /// [`META_SESSION`].
     pub fn start() -> Harness {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -75,6 +78,7 @@ impl Harness {
                     .rate_limit(RateLimit::Off)
                     .session(wasphere_sandbox::DEFAULT_SESSION)
                     .disconnected_session(OFFLINE_SESSION)
+                    .meta_session(META_SESSION)
                     .start(),
             )
             .unwrap();
@@ -89,6 +93,12 @@ impl Harness {
     /// How many messages the sandbox accepted.
     pub fn accepted(&self) -> usize {
         self.sandbox.as_ref().unwrap().messages().len()
+    }
+
+    /// The operations on messages the sandbox accepted (not the server's own "paused").
+    pub fn operations(&self) -> Vec<wasphere_sandbox::RecordedOperation> {
+        let all = self.sandbox.as_ref().unwrap().operations();
+        all.into_iter().filter(|op| !op.by_server).collect()
     }
 }
 
