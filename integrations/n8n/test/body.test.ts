@@ -52,3 +52,12 @@ test('a JSON body must be a JSON object', () => {
 	assert.throws(() => bodyFromJson('{"to":'), BodyInputError);
 	assert.throws(() => bodyFromJson('[1]'), /must be a JSON object/);
 });
+
+test('a delete sends its query without the message id of its path, for everyone', () => {
+	const remove = OPERATIONS.find((o) => o.resource === 'message' && o.value === 'delete')!;
+	const params: Record<string, unknown> = { messageId: '3EB0C767D097B7C7A5C1', to: 923001234567 };
+	assert.deepEqual(bodyFromFields(remove, (n) => params[n]), { to: '923001234567', forEveryone: true });
+	const read = OPERATIONS.find((o) => o.value === 'markRead')!;
+	const ids: Record<string, unknown> = { to: '923001234567', messageIds: ['3EB0C767D097B7C7A5C1'] };
+	assert.deepEqual(bodyFromFields(read, (n) => ids[n]), ids);
+});

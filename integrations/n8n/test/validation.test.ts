@@ -73,3 +73,30 @@ test('paths and guesses', () => {
 	assert.equal(closest('displayname', ['displayName', 'phoneNumber']), 'displayName');
 	assert.equal(closest('captoin', ['caption', 'url', 'to']), 'caption');
 });
+
+test('the operations on messages are checked by their own schemas', () => {
+	const find = (resource: string, value: string) => {
+		const found = OPERATIONS.find((o) => o.resource === resource && o.value === value);
+		assert.ok(found, `no ${resource}: ${value}`);
+		return found;
+	};
+	const remove = find('message', 'delete');
+	assert.equal(remove.placement, 'query');
+	assert.equal(remove.method, 'DELETE');
+	assert.deepEqual(violations(remove, { to: '923001234567', forEveryone: true }), []);
+	// Deleting "for me" is not offered: the server would delete for everyone.
+	const forMe = violations(remove, { to: '923001234567', forEveryone: false });
+	assert.deepEqual([...new Set(forMe.map((v) => v.path))], ['forEveryone']);
+
+	const read = find('message', 'markRead');
+	assert.deepEqual(
+		violations(read, { to: '923001234567', messageIds: [] }).map((v) => [v.path, v.rule]),
+		[['messageIds', 'minItems']],
+	);
+	const presence = find('chat', 'presence');
+	assert.ok(violations(presence, { to: '923001234567', presence: 'online' }).some((v) => v.path === 'presence'));
+	assert.deepEqual(violations(presence, { to: '923001234567', presence: 'paused' }), []);
+	const edit = find('message', 'edit');
+	assert.deepEqual(edit.pathParameters, ['messageId']);
+	assert.deepEqual(violations(edit, { to: '923001234567', text: 'Tuesday' }), []);
+});

@@ -49,7 +49,7 @@ function advice(status: number): string {
 		case 500:
 			return 'The session is not connected: reconnect it from the dashboard. Nothing was sent.';
 		case 501:
-			return "The session's provider cannot send this type.";
+			return "The session's provider (e.g. the Meta Cloud API) cannot send this type or do this operation.";
 		case 502:
 		case 504:
 			return 'The gateway timed out: the message may have been sent. Check before sending it again.';
