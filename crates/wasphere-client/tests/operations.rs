@@ -28,6 +28,13 @@ fn operations_seen(sandbox: &RunningSandbox) -> Vec<(MessageOperation, serde_jso
         .collect()
 }
 
+fn kinds_seen(sandbox: &RunningSandbox) -> Vec<MessageOperation> {
+    operations_seen(sandbox)
+        .into_iter()
+        .map(|(op, _)| op)
+        .collect()
+}
+
 #[tokio::test]
 async fn each_operation_succeeds_and_reaches_the_sandbox_as_the_contract_says() {
     let sandbox = common::start(common::sandbox()).await;
@@ -120,10 +127,7 @@ fn the_blocking_client_does_the_same() {
     client.typing_group("120363025246125486@g.us").unwrap();
     client.presence(TO, Presence::Paused).unwrap();
     client.reply(TO, ID, "Thanks!").unwrap();
-    let done: Vec<MessageOperation> = operations_seen(&sandbox)
-        .into_iter()
-        .map(|(op, _)| op)
-        .collect();
+    let done = kinds_seen(&sandbox);
     assert_eq!(
         done,
         [
@@ -401,10 +405,7 @@ async fn a_timeout_after_sending_is_retried_for_operations_and_not_for_sends() {
     sandbox.inject(slow());
     client.typing(TO).await.unwrap();
     assert_eq!(sandbox.requests_seen(), 5, "each operation was asked twice");
-    let done: Vec<MessageOperation> = operations_seen(&sandbox)
-        .into_iter()
-        .map(|(op, _)| op)
-        .collect();
+    let done = kinds_seen(&sandbox);
     assert_eq!(
         done,
         [

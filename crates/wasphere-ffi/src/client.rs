@@ -8,6 +8,8 @@
 
 use std::ffi::c_char;
 
+use serde::Serialize;
+
 use wasphere_client::blocking::Client;
 use wasphere_client::{Error, ErrorClass, RetryPolicy};
 use wasphere_types::ApiKey;
@@ -142,6 +144,31 @@ pub unsafe extern "C" fn wasphere_send(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
+        respond(client, response_json, error_json, |handle| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let slug = strings::borrow(r#type, "type")?;
+            // SAFETY: as above.
+            let body = strings::borrow(body_json, "body_json")?;
+            let message = parse_message(slug, body)?;
+            handle.client.send(&message).map_err(|e| handle.fail(e))
+        })
+    }
+}
+
+/// Runs the request of an entry point on `client`: the handle checked, `act` called with
+/// it, and its answer written to `response_json` as JSON (NULL on failure).
+///
+/// # Safety
+/// `client` is NULL or a live handle from `wasphere_client_new` that no other thread frees
+/// meanwhile; `response_json` and `error_json` are NULL or valid for writing one pointer.
+pub(crate) unsafe fn respond<A: Serialize>(
+    client: *mut WasphereClient,
+    response_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+    act: impl FnOnce(&WasphereClient) -> Result<A, FfiError>,
+) -> i32 {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
         guard::run(error_json, || {
             strings::clear_out(response_json);
             // SAFETY: NULL or a live handle by this function's contract; only shared
@@ -149,11 +176,8 @@ pub unsafe extern "C" fn wasphere_send(
             let Some(handle) = client.as_ref() else {
                 return Err(FfiError::invalid("`client` is NULL"));
             };
-            let slug = strings::borrow(r#type, "type")?;
-            let body = strings::borrow(body_json, "body_json")?;
-            let message = parse_message(slug, body)?;
-            let sent = handle.client.send(&message).map_err(|e| handle.fail(e))?;
-            let json = serde_json::to_string(&sent).map_err(|e| {
+            let answer = act(handle)?;
+            let json = serde_json::to_string(&answer).map_err(|e| {
                 FfiError::new(ErrorClass::Other, format!("cannot encode the answer: {e}"))
             })?;
             strings::write_out(response_json, json);

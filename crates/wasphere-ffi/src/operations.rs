@@ -9,15 +9,13 @@
 
 use std::ffi::c_char;
 
-use serde::Serialize;
-use wasphere_client::ErrorClass;
 use wasphere_types::{
     DeleteMessage, EditMessage, MarkRead, MessageId, SetPresence, Typing, ValidationError,
 };
 
-use crate::client::WasphereClient;
+use crate::client::{WasphereClient, respond};
 use crate::errors::FfiError;
-use crate::{guard, strings};
+use crate::strings::borrow;
 
 /// An invalid request, every violation listed.
 fn invalid(e: ValidationError) -> FfiError {
@@ -40,44 +38,6 @@ fn request<T>(
     match (id, body) {
         (Ok(id), Ok(body)) if violations.is_empty() => Ok((id, body)),
         _ => Err(invalid(ValidationError { violations })),
-    }
-}
-
-/// Runs one operation of an entry point: the handle and arguments read, `act` called,
-/// its answer written to `response_json`.
-///
-/// # Safety
-/// As the entry points': `client` NULL or live; the strings NULL or NUL-terminated; the
-/// output pointers NULL or valid for writing one pointer.
-unsafe fn operate<A: Serialize>(
-    client: *mut WasphereClient,
-    message_id: Option<*const c_char>,
-    fields_json: *const c_char,
-    response_json: *mut *mut c_char,
-    error_json: *mut *mut c_char,
-    act: impl FnOnce(&WasphereClient, Option<&str>, &str) -> Result<A, FfiError>,
-) -> i32 {
-    // SAFETY: forwarded from this function's contract.
-    unsafe {
-        guard::run(error_json, || {
-            strings::clear_out(response_json);
-            // SAFETY: NULL or a live handle by this function's contract; only shared
-            // references are made, and `WasphereClient` is `Sync`.
-            let Some(handle) = client.as_ref() else {
-                return Err(FfiError::invalid("`client` is NULL"));
-            };
-            let id = match message_id {
-                Some(id) => Some(strings::borrow(id, "message_id")?),
-                None => None,
-            };
-            let fields = strings::borrow(fields_json, "body_json")?;
-            let answer = act(handle, id, fields)?;
-            let json = serde_json::to_string(&answer).map_err(|e| {
-                FfiError::new(ErrorClass::Other, format!("cannot encode the answer: {e}"))
-            })?;
-            strings::write_out(response_json, json);
-            Ok(())
-        })
     }
 }
 
@@ -105,20 +65,17 @@ pub unsafe extern "C" fn wasphere_edit(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        operate(
-            client,
-            Some(message_id),
-            body_json,
-            response_json,
-            error_json,
-            |c, id, body| {
-                let (id, edit) = request(id, body, EditMessage::parse_valid)?;
-                let id = id.map(String::from).unwrap_or_default();
-                c.blocking()
-                    .edit(id, edit.to, edit.text)
-                    .map_err(|e| c.fail(e))
-            },
-        )
+        respond(client, response_json, error_json, |c| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let id = borrow(message_id, "message_id")?;
+            // SAFETY: as above.
+            let body = borrow(body_json, "body_json")?;
+            let (id, edit) = request(Some(id), body, EditMessage::parse_valid)?;
+            let id = id.map(String::from).unwrap_or_default();
+            c.blocking()
+                .edit(id, edit.to, edit.text)
+                .map_err(|e| c.fail(e))
+        })
     }
 }
 
@@ -142,23 +99,20 @@ pub unsafe extern "C" fn wasphere_delete(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        operate(
-            client,
-            Some(message_id),
-            query_json,
-            response_json,
-            error_json,
-            |c, id, query| {
-                let parse = |bytes: &[u8]| {
-                    let mut delete = DeleteMessage::parse(bytes)?;
-                    delete.for_everyone.get_or_insert(true);
-                    delete.validate().map(|()| delete)
-                };
-                let (id, delete) = request(id, query, parse)?;
-                let id = id.map(String::from).unwrap_or_default();
-                c.blocking().delete(id, delete.to).map_err(|e| c.fail(e))
-            },
-        )
+        respond(client, response_json, error_json, |c| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let id = borrow(message_id, "message_id")?;
+            // SAFETY: as above.
+            let query = borrow(query_json, "query_json")?;
+            let parse = |bytes: &[u8]| {
+                let mut delete = DeleteMessage::parse(bytes)?;
+                delete.for_everyone.get_or_insert(true);
+                delete.validate().map(|()| delete)
+            };
+            let (id, delete) = request(Some(id), query, parse)?;
+            let id = id.map(String::from).unwrap_or_default();
+            c.blocking().delete(id, delete.to).map_err(|e| c.fail(e))
+        })
     }
 }
 
@@ -180,19 +134,14 @@ pub unsafe extern "C" fn wasphere_mark_read(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        operate(
-            client,
-            None,
-            body_json,
-            response_json,
-            error_json,
-            |c, _, body| {
-                let (_, read) = request(None, body, MarkRead::parse_valid)?;
-                c.blocking()
-                    .mark_read(read.to, read.message_ids)
-                    .map_err(|e| c.fail(e))
-            },
-        )
+        respond(client, response_json, error_json, |c| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let body = borrow(body_json, "body_json")?;
+            let (_, read) = request(None, body, MarkRead::parse_valid)?;
+            c.blocking()
+                .mark_read(read.to, read.message_ids)
+                .map_err(|e| c.fail(e))
+        })
     }
 }
 
@@ -213,21 +162,16 @@ pub unsafe extern "C" fn wasphere_typing(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        operate(
-            client,
-            None,
-            body_json,
-            response_json,
-            error_json,
-            |c, _, body| {
-                let (_, typing) = request(None, body, Typing::parse_valid)?;
-                match typing.is_group {
-                    Some(true) => c.blocking().typing_group(typing.to),
-                    _ => c.blocking().typing(typing.to),
-                }
-                .map_err(|e| c.fail(e))
-            },
-        )
+        respond(client, response_json, error_json, |c| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let body = borrow(body_json, "body_json")?;
+            let (_, typing) = request(None, body, Typing::parse_valid)?;
+            match typing.is_group {
+                Some(true) => c.blocking().typing_group(typing.to),
+                _ => c.blocking().typing(typing.to),
+            }
+            .map_err(|e| c.fail(e))
+        })
     }
 }
 
@@ -249,18 +193,13 @@ pub unsafe extern "C" fn wasphere_presence(
 ) -> i32 {
     // SAFETY: forwarded from this function's contract.
     unsafe {
-        operate(
-            client,
-            None,
-            body_json,
-            response_json,
-            error_json,
-            |c, _, body| {
-                let (_, shown) = request(None, body, SetPresence::parse_valid)?;
-                c.blocking()
-                    .presence(shown.to, shown.presence)
-                    .map_err(|e| c.fail(e))
-            },
-        )
+        respond(client, response_json, error_json, |c| {
+            // SAFETY: NULL or NUL-terminated by this function's contract.
+            let body = borrow(body_json, "body_json")?;
+            let (_, shown) = request(None, body, SetPresence::parse_valid)?;
+            c.blocking()
+                .presence(shown.to, shown.presence)
+                .map_err(|e| c.fail(e))
+        })
     }
 }

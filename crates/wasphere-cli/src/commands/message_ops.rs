@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use serde::Serialize;
-use wasphere_client::Error;
+use wasphere_client::{Client, Error};
 use wasphere_types::{
     DeleteMessage, EditMessage, MarkRead, MessageId, OperationPath, SetPresence, Typing,
     ValidationError, Violation,
@@ -19,6 +19,8 @@ use crate::op_flags::{
 };
 use crate::output::Output;
 use crate::recipient_input::normalise_recipient;
+use crate::send_flags::ConnectionArgs;
+use crate::settings::Endpoint;
 
 /// `wasphere message …`.
 pub(crate) fn run(
@@ -36,33 +38,20 @@ pub(crate) fn run(
 fn edit(args: EditArgs, profile: Option<String>, out: &Output) -> Result<(), Failure> {
     let body = EditMessage::new(recipient(&args.common, out), args.text);
     let id = checked_id("the edit", &args.id, body.validate())?;
-    let path = OperationPath::Edit(&id);
-    api_call::call(
-        &args.connection,
-        profile,
-        args.common.dry_run,
-        out,
-        |endpoint| preview(endpoint.operation_url(&path), &path, Some(&body)),
-        |client| {
-            let edited = wait(client.edit(&id, &body.to, &body.text))?;
-            answered(out, &edited, &edited.message_id)
-        },
-    )
+    let call = Call::new(&args.connection, &args.common, profile, out);
+    call.perform(&OperationPath::Edit(&id), Fields::Body(&body), |client| {
+        let edited = wait(client.edit(&id, &body.to, &body.text))?;
+        answered(out, &edited, &edited.message_id)
+    })
 }
 
 fn delete(args: DeleteArgs, profile: Option<String>, out: &Output) -> Result<(), Failure> {
     let query = DeleteMessage::new(recipient(&args.common, out));
     let id = checked_id("the delete", &args.id, query.validate())?;
-    let path = OperationPath::Delete(&id);
-    api_call::call(
-        &args.connection,
-        profile,
-        args.common.dry_run,
-        out,
-        |endpoint| {
-            let url = format!("{}?{}", endpoint.operation_url(&path), query.to_query());
-            preview::<DeleteMessage>(url, &path, None)
-        },
+    let call = Call::new(&args.connection, &args.common, profile, out);
+    call.perform(
+        &OperationPath::Delete(&id),
+        Fields::<DeleteMessage>::Query(&query),
         |client| {
             let deleted = wait(client.delete(&id, &query.to))?;
             answered(out, &deleted, deleted.status.as_str())
@@ -73,18 +62,11 @@ fn delete(args: DeleteArgs, profile: Option<String>, out: &Output) -> Result<(),
 fn read(args: ReadArgs, profile: Option<String>, out: &Output) -> Result<(), Failure> {
     let body = MarkRead::new(recipient(&args.common, out), args.ids);
     checked("the mark-read", body.validate())?;
-    let path = OperationPath::MarkRead;
-    api_call::call(
-        &args.connection,
-        profile,
-        args.common.dry_run,
-        out,
-        |endpoint| preview(endpoint.operation_url(&path), &path, Some(&body)),
-        |client| {
-            let read = wait(client.mark_read(&body.to, &body.message_ids))?;
-            answered(out, &read, read.status.as_str())
-        },
-    )
+    let call = Call::new(&args.connection, &args.common, profile, out);
+    call.perform(&OperationPath::MarkRead, Fields::Body(&body), |client| {
+        let read = wait(client.mark_read(&body.to, &body.message_ids))?;
+        answered(out, &read, read.status.as_str())
+    })
 }
 
 /// `wasphere typing`.
@@ -100,22 +82,15 @@ pub(crate) fn typing(
         Typing::new(to)
     };
     checked("the typing indicator", body.validate())?;
-    let path = OperationPath::Typing;
-    api_call::call(
-        &args.connection,
-        profile,
-        args.common.dry_run,
-        out,
-        |endpoint| preview(endpoint.operation_url(&path), &path, Some(&body)),
-        |client| {
-            let shown = if args.group {
-                wait(client.typing_group(&body.to))?
-            } else {
-                wait(client.typing(&body.to))?
-            };
-            answered(out, &shown, shown.status.as_str())
-        },
-    )
+    let call = Call::new(&args.connection, &args.common, profile, out);
+    call.perform(&OperationPath::Typing, Fields::Body(&body), |client| {
+        let shown = if args.group {
+            wait(client.typing_group(&body.to))?
+        } else {
+            wait(client.typing(&body.to))?
+        };
+        answered(out, &shown, shown.status.as_str())
+    })
 }
 
 /// `wasphere presence`.
@@ -126,18 +101,76 @@ pub(crate) fn presence(
 ) -> Result<(), Failure> {
     let body = SetPresence::new(recipient(&args.common, out), args.presence);
     checked("the presence", body.validate())?;
-    let path = OperationPath::Presence;
-    api_call::call(
-        &args.connection,
-        profile,
-        args.common.dry_run,
-        out,
-        |endpoint| preview(endpoint.operation_url(&path), &path, Some(&body)),
-        |client| {
-            let shown = wait(client.presence(&body.to, body.presence))?;
-            answered(out, &shown, shown.status.as_str())
-        },
-    )
+    let call = Call::new(&args.connection, &args.common, profile, out);
+    call.perform(&OperationPath::Presence, Fields::Body(&body), |client| {
+        let shown = wait(client.presence(&body.to, body.presence))?;
+        answered(out, &shown, shown.status.as_str())
+    })
+}
+
+/// Where an operation's fields travel.
+enum Fields<'a, B> {
+    /// As its JSON body.
+    Body(&'a B),
+    /// As the query string of a delete.
+    Query(&'a DeleteMessage),
+}
+
+/// What every operation is sent with: the connection flags, `--dry-run`, the profile.
+struct Call<'a> {
+    connection: &'a ConnectionArgs,
+    dry_run: bool,
+    profile: Option<String>,
+    out: &'a Output,
+}
+
+impl<'a> Call<'a> {
+    fn new(
+        connection: &'a ConnectionArgs,
+        common: &OperationCommon,
+        profile: Option<String>,
+        out: &'a Output,
+    ) -> Self {
+        Call {
+            connection,
+            dry_run: common.dry_run,
+            profile,
+            out,
+        }
+    }
+
+    /// Shows the request to `path` with `fields` (`--dry-run`), or hands `act` a client.
+    fn perform<B: Serialize>(
+        self,
+        path: &OperationPath<'_>,
+        fields: Fields<'_, B>,
+        act: impl FnOnce(&Client) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let preview = |endpoint: &Endpoint| {
+            let url = endpoint.operation_url(path);
+            match fields {
+                // From the struct, so the fields keep the order they are sent in.
+                Fields::Body(body) => Preview {
+                    method: path.method(),
+                    url,
+                    body: Some(serde_json::to_string_pretty(body).unwrap_or_default()),
+                },
+                Fields::Query(query) => Preview {
+                    method: path.method(),
+                    url: format!("{url}?{}", query.to_query()),
+                    body: None,
+                },
+            }
+        };
+        api_call::call(
+            self.connection,
+            self.profile,
+            self.dry_run,
+            self.out,
+            preview,
+            |client| act(&client),
+        )
+    }
 }
 
 /// `--to`, cleaned up as people type it.
@@ -166,15 +199,6 @@ fn checked_id(
 
 fn checked(what: &str, request: Result<(), ValidationError>) -> Result<(), Failure> {
     request.map_err(|e| Failure::validation(what, e).nothing_sent())
-}
-
-fn preview<B: Serialize>(url: String, path: &OperationPath<'_>, body: Option<&B>) -> Preview {
-    Preview {
-        method: path.method(),
-        url,
-        // From the struct, so the fields keep the order they are sent in.
-        body: body.map(|b| serde_json::to_string_pretty(b).unwrap_or_default()),
-    }
 }
 
 /// Runs the client's request to its end.

@@ -109,38 +109,25 @@ pub(crate) async fn delete(
     respond(state, request, &headers, control).await
 }
 
-pub(crate) async fn mark_read(
-    State(state): State<Arc<AppState>>,
-    path: ChatPath,
-    headers: HeaderMap,
-    control: Option<Extension<ConnectionControl>>,
-    body: Body,
-) -> Response {
-    let request = Request::for_chat(MessageOperation::MarkRead, path, Input::Body(body));
-    respond(state, request, &headers, control).await
+/// The handlers of the routes of a chat (`…/messages/read|typing|presence`), whose
+/// request is a JSON body.
+macro_rules! chat_handlers {
+    ($($name:ident => $operation:ident),+) => {$(
+        pub(crate) async fn $name(
+            State(state): State<Arc<AppState>>,
+            path: ChatPath,
+            headers: HeaderMap,
+            control: Option<Extension<ConnectionControl>>,
+            body: Body,
+        ) -> Response {
+            let request =
+                Request::for_chat(MessageOperation::$operation, path, Input::Body(body));
+            respond(state, request, &headers, control).await
+        }
+    )+};
 }
 
-pub(crate) async fn typing(
-    State(state): State<Arc<AppState>>,
-    path: ChatPath,
-    headers: HeaderMap,
-    control: Option<Extension<ConnectionControl>>,
-    body: Body,
-) -> Response {
-    let request = Request::for_chat(MessageOperation::Typing, path, Input::Body(body));
-    respond(state, request, &headers, control).await
-}
-
-pub(crate) async fn presence(
-    State(state): State<Arc<AppState>>,
-    path: ChatPath,
-    headers: HeaderMap,
-    control: Option<Extension<ConnectionControl>>,
-    body: Body,
-) -> Response {
-    let request = Request::for_chat(MessageOperation::Presence, path, Input::Body(body));
-    respond(state, request, &headers, control).await
-}
+chat_handlers!(mark_read => MarkRead, typing => Typing, presence => Presence);
 
 async fn respond(
     state: Arc<AppState>,

@@ -1,7 +1,6 @@
 //! `messageId` in a URL path: the message to edit or delete.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -84,41 +83,7 @@ impl MessageId {
     }
 }
 
-impl FromStr for MessageId {
-    type Err = InvalidMessageId;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::try_from(s.to_owned())
-    }
-}
-
-impl TryFrom<String> for MessageId {
-    type Error = InvalidMessageId;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        if Self::is_valid(&s) {
-            Ok(MessageId(s))
-        } else {
-            Err(InvalidMessageId(s))
-        }
-    }
-}
-
-impl From<MessageId> for String {
-    fn from(id: MessageId) -> String {
-        id.0
-    }
-}
-
-impl AsRef<str> for MessageId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for MessageId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_id!(MessageId, InvalidMessageId);
 
 #[cfg(test)]
 mod tests {

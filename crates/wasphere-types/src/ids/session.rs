@@ -1,8 +1,5 @@
 //! `sessionId`: the session slug of the URL.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A session slug matching `^[a-zA-Z0-9_-]{1,64}$` (the server answers
@@ -36,41 +33,7 @@ impl SessionId {
     }
 }
 
-impl FromStr for SessionId {
-    type Err = InvalidSessionId;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::try_from(s.to_owned())
-    }
-}
-
-impl TryFrom<String> for SessionId {
-    type Error = InvalidSessionId;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        if Self::is_valid(&s) {
-            Ok(SessionId(s))
-        } else {
-            Err(InvalidSessionId(s))
-        }
-    }
-}
-
-impl From<SessionId> for String {
-    fn from(s: SessionId) -> String {
-        s.0
-    }
-}
-
-impl AsRef<str> for SessionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_id!(SessionId, InvalidSessionId);
 
 #[cfg(test)]
 mod tests {
