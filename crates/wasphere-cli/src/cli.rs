@@ -221,8 +221,8 @@ pub(crate) struct SandboxArgs {
     /// The API key the sandbox accepts (default wsk_test_sandbox). Visible in the process list: use a test key only.
     #[arg(long, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
-    /// A session to serve, as NAME, NAME:disconnected, or NAME:meta for one on the Meta Cloud API provider (which refuses edit, delete, typing, presence and poll, gif and view-once sends with 501) (repeatable; default my-session).
-    #[arg(long = "session", value_name = "NAME[:disconnected|:meta]")]
+    /// A session to serve: NAME, NAME:disconnected, or NAME:meta (Meta Cloud API: no edit, delete, typing, presence, poll, gif, view-once) (repeatable; default my-session).
+    #[arg(long = "session", value_name = "NAME[:STATE]")]
     pub(crate) sessions: Vec<String>,
     /// Where to deliver signed webhooks (needs --webhook-secret-env).
     #[arg(long, value_name = "URL", requires = "webhook_secret_env")]

@@ -298,6 +298,13 @@ async fn a_bad_message_id_is_invalid_message_id_before_anything_else() {
     )
     .await;
     assert_eq!(edit.0, 201);
+    // `read`, `typing` and `presence` are ids like any other to a DELETE.
+    for word in ["read", "typing", "presence"] {
+        let deleted = delete(&sandbox, word, "to=923001234567&forEveryone=true").await;
+        assert_eq!(deleted, (200, json!({"status": "deleted"})), "{word}");
+        let last = sandbox.operations().pop().unwrap();
+        assert_eq!(last.message_id.as_deref(), Some(word));
+    }
     // The session id is checked first, as on the server.
     let (status, body) = delete_in(&sandbox, "bad session", "a b", "").await;
     assert_eq!(
@@ -432,6 +439,33 @@ async fn the_guard_and_the_session_checks_apply_as_for_sends() {
         (500, json!({"error": "Session not connected"}))
     );
     assert!(sandbox.operations().is_empty());
+}
+
+#[tokio::test]
+async fn a_method_no_route_has_is_nest_s_404_naming_no_methods() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    // `…/messages/{id}` takes POST (a send) and DELETE; `…/edit` only POST.
+    for (method, tail) in [
+        (reqwest::Method::OPTIONS, ID.to_owned()),
+        (reqwest::Method::PUT, "text".to_owned()),
+        (reqwest::Method::GET, format!("{ID}/edit")),
+        (reqwest::Method::PATCH, "typing".to_owned()),
+    ] {
+        let response = client()
+            .request(method.clone(), url(&sandbox, DEFAULT_SESSION, &tail))
+            .bearer_auth(DEFAULT_API_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.headers().get("allow").is_none(),
+            "{method} {tail}: {:?}",
+            response.headers().get("allow")
+        );
+        let (status, body) = status_json(response).await;
+        assert_eq!(status, 404, "{method} {tail}");
+        assert_eq!(body["error"], "Not Found", "{method} {tail}");
+    }
 }
 
 #[tokio::test]

@@ -109,6 +109,36 @@ pub(crate) async fn delete(
     respond(state, request, &headers, control).await
 }
 
+/// The handlers of a DELETE of `…/messages/read`, `typing` or `presence`: NestJS routes
+/// it to the delete of the message with that id, as it would any other id.
+macro_rules! delete_word_handlers {
+    ($($name:ident => $word:literal),+) => {$(
+        pub(crate) async fn $name(
+            State(state): State<Arc<AppState>>,
+            path: ChatPath,
+            uri: Uri,
+            headers: HeaderMap,
+            control: Option<Extension<ConnectionControl>>,
+        ) -> Response {
+            let (workspace, session) = path.map(|Path(p)| p).unwrap_or_default();
+            let request = Request {
+                operation: MessageOperation::Delete,
+                workspace,
+                session,
+                message_id: Some($word.to_owned()),
+                input: Input::Query(uri.query().unwrap_or_default().to_owned()),
+            };
+            respond(state, request, &headers, control).await
+        }
+    )+};
+}
+
+delete_word_handlers!(
+    delete_read => "read",
+    delete_typing => "typing",
+    delete_presence => "presence"
+);
+
 /// The handlers of the routes of a chat (`…/messages/read|typing|presence`), whose
 /// request is a JSON body.
 macro_rules! chat_handlers {

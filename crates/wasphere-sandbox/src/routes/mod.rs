@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, Uri};
+use axum::http::{Method, StatusCode, Uri, header};
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -40,6 +40,15 @@ const PRESENCE_PATH: &str =
     "/workspaces/{workspace}/proxy/api/sessions/{session}/messages/presence";
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
+    // axum's method router adds `Allow` after every layer given to it, so the header is
+    // removed by a router around it.
+    Router::new()
+        .fallback_service(routes(state))
+        .layer(middleware::map_response(without_allow))
+}
+
+/// Every route, with the state they share.
+fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route(
             SEND_PATH,
@@ -48,11 +57,24 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
                 .fallback(no_route),
         )
         .route(EDIT_PATH, post(message_ops::edit).fallback(no_route))
-        .route(READ_PATH, post(message_ops::mark_read).fallback(no_route))
-        .route(TYPING_PATH, post(message_ops::typing).fallback(no_route))
+        // A DELETE of `…/messages/read` deletes message `read`, as on the server.
+        .route(
+            READ_PATH,
+            post(message_ops::mark_read)
+                .delete(message_ops::delete_read)
+                .fallback(no_route),
+        )
+        .route(
+            TYPING_PATH,
+            post(message_ops::typing)
+                .delete(message_ops::delete_typing)
+                .fallback(no_route),
+        )
         .route(
             PRESENCE_PATH,
-            post(message_ops::presence).fallback(no_route),
+            post(message_ops::presence)
+                .delete(message_ops::delete_presence)
+                .fallback(no_route),
         )
         .route(OPENAPI_PATH, get(reference::openapi_json))
         .route(DOCS_PATH, get(reference::reference_page))
@@ -81,6 +103,16 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
 
 /// The largest body a `/__sandbox/…` route reads (a fault rule, a simulated reply).
 const ADMIN_BODY_LIMIT: usize = 64 * 1024;
+
+/// NestJS (on Express) names no methods in its 404 for a route it does not have. axum adds
+/// `Allow` to a method fallback's answer, which here would list the methods of another
+/// path of the same shape (`DELETE …/messages/{messageId}` shares its route with the sends).
+async fn without_allow(mut response: Response) -> Response {
+    if response.status() == StatusCode::NOT_FOUND {
+        response.headers_mut().remove(header::ALLOW);
+    }
+    response
+}
 
 /// NestJS's 404 for a route it does not have.
 async fn no_route(method: Method, uri: Uri) -> Response {
