@@ -48,8 +48,26 @@ pub struct InvalidSessionIdBody {
     pub error: InvalidSessionIdCode,
 }
 
+/// The code of an invalid-message-id answer: always `INVALID_MESSAGE_ID`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum InvalidMessageIdCode {
+    /// `INVALID_MESSAGE_ID`.
+    #[serde(rename = "INVALID_MESSAGE_ID")]
+    InvalidMessageId,
+}
+
+/// `400` for a message id in the path (of an edit or a delete) that is not 1 to 100 of
+/// `a-z A-Z 0-9 _ -`: `{"error":"INVALID_MESSAGE_ID"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InvalidMessageIdBody {
+    /// `INVALID_MESSAGE_ID`.
+    pub error: InvalidMessageIdCode,
+}
+
 /// `401`, `403`, `404` and `413` in NestJS's shape:
-/// `{"statusCode":403,"message":"API key missing required permission: messages:send","error":"Forbidden"}`.
+/// `{"statusCode":403,"message":"API key missing required permission: messages:send","error":"Forbidden"}`;
+/// also the `501` of an operation a Meta Cloud API session does not support:
+/// `{"statusCode":501,"message":"Message editing is not supported on the Meta Cloud API provider."}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusMessageBody {
@@ -134,6 +152,13 @@ mod tests {
             serde_json::from_str(r#"{"error":"INVALID_SESSION_ID"}"#).unwrap();
         assert_eq!(invalid.error, InvalidSessionIdCode::InvalidSessionId);
         assert!(serde_json::from_str::<InvalidSessionIdBody>(r#"{"error":"OTHER"}"#).is_err());
+        let invalid: InvalidMessageIdBody =
+            serde_json::from_str(r#"{"error":"INVALID_MESSAGE_ID"}"#).unwrap();
+        assert_eq!(invalid.error, InvalidMessageIdCode::InvalidMessageId);
+        assert!(
+            serde_json::from_str::<InvalidMessageIdBody>(r#"{"error":"INVALID_SESSION_ID"}"#)
+                .is_err()
+        );
 
         let capability = CapabilityNotSupportedBody {
             error: CapabilityNotSupportedCode::CapabilityNotSupported,

@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
-use crate::MessageType;
-use crate::schema::message_schema;
+use crate::schema::{message_schema, operation_schema};
+use crate::{MessageOperation, MessageType};
 
 /// A media `url` the server certainly accepts: `http(s)://`, optional user info, a host
 /// name whose last label starts with a letter (so it is never read as an IPv4 address) or a
@@ -31,6 +31,9 @@ pub const SERVER_MEDIA_URL_PATTERN: &str = concat!(
 
 /// Added to the description of every server schema.
 pub const SERVER_NOTE: &str = "This schema describes what the server accepts. wasphere-types also refuses, client-side, a `to` that is not an international phone number in digits or a WhatsApp JID, and empty or repeated poll options; its exported schemas (docs/schemas) include those rules.";
+
+/// Added to the description of every server schema of an operation on messages.
+pub const OPERATION_SERVER_NOTE: &str = "This schema describes what the server accepts. wasphere-types also refuses, client-side, a `to` that is not an international phone number in digits or a WhatsApp JID, a mark-read id that is not 1 to 100 of a-z A-Z 0-9 _ -, and a delete whose forEveryone is false (the server deletes for everyone whatever it says); its exported schemas (docs/schemas) include those rules.";
 
 /// One client-side keyword: where it sits in a message schema, and which keyword.
 struct ClientSide {
@@ -77,6 +80,51 @@ pub fn server_message_schema(message_type: MessageType) -> Value {
     if let Some(Value::String(description)) = schema.pointer_mut("/description") {
         description.push_str("\n\n");
         description.push_str(SERVER_NOTE);
+    }
+    schema
+}
+
+/// The keywords of [`operation_schema`] that only this toolkit enforces: a message id's
+/// pattern in a mark-read (the server takes any string of at most 100 there), and that a
+/// delete's `forEveryone` be `true` (the server takes `false`, and deletes for everyone).
+const OPERATION_CLIENT_SIDE: &[ClientSide] = &[
+    ClientSide {
+        at: "/properties/to",
+        keyword: "pattern",
+    },
+    ClientSide {
+        at: "/properties/messageIds/items",
+        keyword: "pattern",
+    },
+    ClientSide {
+        at: "/properties/messageIds/items",
+        keyword: "minLength",
+    },
+    ClientSide {
+        at: "/properties/forEveryone",
+        keyword: "const",
+    },
+];
+
+/// The schema of the request of `operation` (for a delete, of its query) as the server
+/// checks it: [`operation_schema`] without the client-side rules.
+///
+/// ```
+/// use wasphere_types::{MessageOperation, server_schema::server_operation_schema};
+/// let delete = server_operation_schema(MessageOperation::Delete);
+/// assert_eq!(delete["properties"]["forEveryone"]["type"], "boolean");
+/// assert!(delete["properties"]["forEveryone"].get("const").is_none()); // false is accepted
+/// ```
+pub fn server_operation_schema(operation: MessageOperation) -> Value {
+    let mut schema = operation_schema(operation);
+    for rule in OPERATION_CLIENT_SIDE {
+        if let Some(Value::Object(at)) = schema.pointer_mut(rule.at) {
+            at.remove(rule.keyword);
+        }
+    }
+    if let Some(Value::String(description)) = schema.pointer_mut("/description") {
+        description.push_str("\n\n");
+        description.push_str(OPERATION_SERVER_NOTE);
     }
     schema
 }
@@ -146,6 +194,43 @@ mod tests {
             let body: Value = serde_json::from_str(documented_example(t)).unwrap();
             assert!(schema_accepts(t, &body), "{t}");
         }
+    }
+
+    #[test]
+    fn operation_schemas_accept_what_the_server_accepts() {
+        use serde_json::json;
+        for rule in OPERATION_CLIENT_SIDE {
+            let found = MessageOperation::ALL.into_iter().any(|op| {
+                operation_schema(op)
+                    .pointer(rule.at)
+                    .and_then(|at| at.get(rule.keyword))
+                    .is_some()
+            });
+            assert!(found, "{} {} is in no schema", rule.at, rule.keyword);
+        }
+        let accepts = |op, body: Value| {
+            jsonschema::validator_for(&server_operation_schema(op))
+                .unwrap()
+                .is_valid(&body)
+        };
+        let to = "+92 300 1234567";
+        assert!(accepts(
+            MessageOperation::Delete,
+            json!({"to": to, "forEveryone": false})
+        ));
+        assert!(!accepts(MessageOperation::Delete, json!({"to": to})));
+        assert!(accepts(
+            MessageOperation::MarkRead,
+            json!({"to": to, "messageIds": ["", "not an id"]})
+        ));
+        assert!(!accepts(
+            MessageOperation::MarkRead,
+            json!({"to": to, "messageIds": []})
+        ));
+        assert!(!accepts(
+            MessageOperation::Presence,
+            json!({"to": to, "presence": "online"})
+        ));
     }
 
     #[test]

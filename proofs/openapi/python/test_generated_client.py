@@ -1,6 +1,7 @@
 """The Python client that openapi-python-client generates from docs/openapi.json, used
-against a live `wasphere sandbox`: the documentation's 14 bodies are sent and accepted, and
-a 400 and a 429 come back as typed errors.
+against a live `wasphere sandbox`: the documentation's 14 bodies are sent and accepted, the
+operations on messages (edit, delete, mark read, typing, presence) are done with the
+document's examples, and a 400, a 429 and a Meta session's 501 come back as typed errors.
 
 Run by ../python-client.sh, which generates the client (package `wasphere_api`) and sets
 WASPHERE_BIN (the `wasphere` binary) and WASPHERE_OPENAPI (the document).
@@ -17,6 +18,9 @@ import pytest
 
 from wasphere_api import AuthenticatedClient
 from wasphere_api.api.messages import (
+    delete_message,
+    edit_message,
+    mark_read,
     send_audio,
     send_buttons,
     send_contact,
@@ -31,23 +35,37 @@ from wasphere_api.api.messages import (
     send_text,
     send_video,
     send_view_once,
+    set_presence,
+    show_typing,
 )
 from wasphere_api.models import (
     Audio,
     Buttons,
     Contact,
+    DeleteMessageResponse,
     Document,
+    EditMessage,
+    EditMessageResponse,
     Gif,
     Image,
+    InvalidMessageIdBody,
     InvalidSessionIdBody,
     List,
     Location,
+    MarkRead,
+    MarkReadResponse,
     Poll,
+    Presence,
+    PresenceResponse,
+    SetPresence,
     RateLimitedBody,
     Reaction,
     SendResponse,
+    StatusMessageBody,
     Sticker,
     Text,
+    Typing,
+    TypingResponse,
     ValidationFailedBody,
     Video,
     ViewOnce,
@@ -74,15 +92,33 @@ SENDERS = {
 PREFIX = "/workspaces/{workspaceId}/proxy/api/sessions/{sessionId}/messages/"
 
 
+def document():
+    with open(os.environ["WASPHERE_OPENAPI"], encoding="utf-8") as f:
+        return json.load(f)
+
+
 def documented_bodies():
     """The `documented` example of every send operation of the document, by type slug."""
-    with open(os.environ["WASPHERE_OPENAPI"], encoding="utf-8") as f:
-        document = json.load(f)
     bodies = {}
-    for path, item in document["paths"].items():
-        media = item["post"]["requestBody"]["content"]["application/json"]
+    for path, item in document()["paths"].items():
+        send = item.get("post", {})
+        if not send.get("operationId", "").startswith("send"):
+            continue
+        media = send["requestBody"]["content"]["application/json"]
         bodies[path.removeprefix(PREFIX)] = media["examples"]["documented"]["value"]
     return bodies
+
+
+def operation_examples():
+    """The request example of every POST operation on messages but the sends, by id."""
+    examples = {}
+    for item in document()["paths"].values():
+        post = item.get("post", {})
+        if post.get("operationId", "send").startswith("send"):
+            continue
+        media = post["requestBody"]["content"]["application/json"]
+        examples[post["operationId"]] = media["examples"]["example"]["value"]
+    return examples
 
 
 class Sandbox:
@@ -114,6 +150,15 @@ class Sandbox:
         )
         with urllib.request.urlopen(request) as answer:
             return [m["body"] for m in json.load(answer)]
+
+    def recorded_operations(self):
+        """What `/__sandbox/operations` recorded, as (operation, message id, body)."""
+        with urllib.request.urlopen(f"{self.url}/__sandbox/operations") as answer:
+            return [
+                (o["operation"], o.get("messageId"), o["body"])
+                for o in json.load(answer)
+                if not o["byServer"]
+            ]
 
     def close(self):
         self.process.terminate()
@@ -194,5 +239,93 @@ def test_going_over_the_rate_limit_is_a_typed_429():
         assert isinstance(answer.parsed, RateLimitedBody), answer.parsed
         assert 1 <= answer.parsed.retry_after <= 60
         assert answer.headers["Retry-After"] == str(answer.parsed.retry_after)
+    finally:
+        sandbox.close()
+
+
+MESSAGE_ID = "3EB0C767D097B7C7A5C1"
+
+
+def test_the_document_has_these_5_operations_on_messages():
+    assert sorted(operation_examples()) == ["editMessage", "markRead", "setPresence", "showTyping"]
+    methods = document()["paths"][PREFIX + "{messageId}"]
+    assert methods["delete"]["operationId"] == "deleteMessage"
+
+
+def test_each_operation_on_messages_is_done_with_its_example(unlimited):
+    examples = operation_examples()
+    where = dict(
+        workspace_id=unlimited.workspace,
+        session_id=unlimited.session,
+        client=unlimited.client,
+    )
+    edit = edit_message.sync_detailed(
+        message_id=MESSAGE_ID, body=EditMessage.from_dict(examples["editMessage"]), **where
+    )
+    assert edit.status_code == 201, edit.content
+    assert isinstance(edit.parsed, EditMessageResponse), edit.parsed
+    assert edit.parsed.status == "edited"
+    assert re.fullmatch(r"[0-9A-F]{20}", edit.parsed.message_id), edit.parsed
+
+    deleted = delete_message.sync_detailed(
+        message_id=MESSAGE_ID, to="923001234567", for_everyone=True, **where
+    )
+    assert deleted.status_code == 200, deleted.content
+    assert isinstance(deleted.parsed, DeleteMessageResponse), deleted.parsed
+    assert deleted.parsed.status == "deleted"
+
+    answers = [
+        (mark_read, MarkRead, "markRead", MarkReadResponse, "read"),
+        (show_typing, Typing, "showTyping", TypingResponse, "typing"),
+        (set_presence, SetPresence, "setPresence", PresenceResponse, "composing"),
+    ]
+    for operation, model, name, answer_model, status in answers:
+        answer = operation.sync_detailed(body=model.from_dict(examples[name]), **where)
+        assert answer.status_code == 201, (name, answer.content)
+        assert isinstance(answer.parsed, answer_model), (name, answer.parsed)
+        assert answer.parsed.status == status
+    # The presence is a generated enum of the five words.
+    assert SetPresence.from_dict(examples["setPresence"]).presence is Presence.COMPOSING
+    assert sorted(p.value for p in Presence) == [
+        "available", "composing", "paused", "recording", "unavailable"
+    ]
+
+    assert unlimited.recorded_operations() == [
+        ("edit", MESSAGE_ID, examples["editMessage"]),
+        ("delete", MESSAGE_ID, {"to": "923001234567", "forEveryone": True}),
+        ("read", None, examples["markRead"]),
+        ("typing", None, examples["showTyping"]),
+        ("presence", None, examples["setPresence"]),
+    ]
+
+
+def test_a_malformed_message_id_is_a_typed_400(unlimited):
+    answer = delete_message.sync_detailed(
+        workspace_id=unlimited.workspace,
+        session_id=unlimited.session,
+        message_id="not an id",
+        client=unlimited.client,
+        to="923001234567",
+        for_everyone=True,
+    )
+    assert answer.status_code == 400
+    assert isinstance(answer.parsed, InvalidMessageIdBody), answer.parsed
+    assert answer.parsed.error == "INVALID_MESSAGE_ID"
+
+
+def test_an_edit_on_a_meta_session_is_a_typed_501():
+    sandbox = Sandbox("--session", "cloud:meta")
+    try:
+        answer = edit_message.sync_detailed(
+            workspace_id=sandbox.workspace,
+            session_id="cloud",
+            message_id=MESSAGE_ID,
+            client=sandbox.client,
+            body=EditMessage(to="923001234567", text="fixed"),
+        )
+        assert answer.status_code == 501
+        assert isinstance(answer.parsed, StatusMessageBody), answer.parsed
+        assert answer.parsed.status_code == 501
+        assert "Meta Cloud API" in answer.parsed.message
     finally:
         sandbox.close()

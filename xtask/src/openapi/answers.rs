@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value, json};
 use wasphere_types::error_shapes::{
-    CapabilityNotSupportedBody, GatewayErrorBody, InvalidSessionIdBody, RateLimitedBody,
-    StatusMessageBody, ValidationFailedBody,
+    CapabilityNotSupportedBody, GatewayErrorBody, InvalidMessageIdBody, InvalidSessionIdBody,
+    RateLimitedBody, StatusMessageBody, ValidationFailedBody,
 };
 use wasphere_types::schema::schema_for;
 
@@ -33,8 +33,12 @@ pub(crate) const ANSWERS: &[Answer] = &[
     Answer {
         status: 400,
         name: "BadRequest",
-        description: "The body broke a rule the server checks (`message` lists one sentence per failed rule; a body that is not JSON gets one sentence), or the session id in the path is not 1 to 64 of `a-z A-Z 0-9 _ -` (`{\"error\":\"INVALID_SESSION_ID\"}`). A body that is not `application/json` is not parsed at all and fails as an empty body. Nothing was sent: fix the request; repeating it unchanged fails the same way.",
-        shapes: &["ValidationFailedBody", "InvalidSessionIdBody"],
+        description: "The body (or a delete's query) broke a rule the server checks (`message` lists one sentence per failed rule; a body that is not JSON gets one sentence), or the session id in the path is not 1 to 64 of `a-z A-Z 0-9 _ -` (`{\"error\":\"INVALID_SESSION_ID\"}`), or the message id in the path of an edit or a delete is not 1 to 100 of them (`{\"error\":\"INVALID_MESSAGE_ID\"}`). A body that is not `application/json` is not parsed at all and fails as an empty body. Nothing was sent: fix the request; repeating it unchanged fails the same way.",
+        shapes: &[
+            "ValidationFailedBody",
+            "InvalidSessionIdBody",
+            "InvalidMessageIdBody",
+        ],
         may_be_html: false,
         retry_after: false,
         examples: &[
@@ -43,6 +47,7 @@ pub(crate) const ANSWERS: &[Answer] = &[
                 r#"{"statusCode":400,"message":["text should not be empty","property filename should not exist"],"error":"Bad Request"}"#,
             ),
             ("invalidSessionId", r#"{"error":"INVALID_SESSION_ID"}"#),
+            ("invalidMessageId", r#"{"error":"INVALID_MESSAGE_ID"}"#),
         ],
     },
     Answer {
@@ -129,19 +134,25 @@ pub(crate) const ANSWERS: &[Answer] = &[
     Answer {
         status: 501,
         name: "CapabilityNotSupported",
-        description: "The session's provider cannot send this type (for example polls on the Meta Cloud API). Nothing was sent; do not retry on this session.",
-        shapes: &["CapabilityNotSupportedBody"],
+        description: "The session's provider cannot send this type (for example polls on the Meta Cloud API: `CAPABILITY_NOT_SUPPORTED`), or cannot do this operation (edit, delete, typing and presence on the Meta Cloud API: `{\"statusCode\":501,\"message\":\"… is not supported on the Meta Cloud API provider.\"}`). Nothing was done; do not retry on this session.",
+        shapes: &["CapabilityNotSupportedBody", "StatusMessageBody"],
         may_be_html: false,
         retry_after: false,
-        examples: &[(
-            "notSupported",
-            r#"{"error":"CAPABILITY_NOT_SUPPORTED","message":"Polls are not supported by this provider","capability":"poll","provider":"meta"}"#,
-        )],
+        examples: &[
+            (
+                "notSupported",
+                r#"{"error":"CAPABILITY_NOT_SUPPORTED","message":"Polls are not supported by this provider","capability":"poll","provider":"meta"}"#,
+            ),
+            (
+                "operationNotSupported",
+                r#"{"statusCode":501,"message":"Message editing is not supported on the Meta Cloud API provider."}"#,
+            ),
+        ],
     },
     Answer {
         status: 502,
         name: "BadGateway",
-        description: "The gateway could not reach the WhatsApp server; the body may be a proxy's HTML page. **Outcome unknown**: the message may have been sent. Repeating the request may send it twice: check first (a `message.sent` webhook, or the recipient), and retry only when a duplicate is acceptable.",
+        description: "The gateway could not reach the WhatsApp server; the body may be a proxy's HTML page. **Outcome unknown**: the message may have been sent. Repeating the request may send it twice: check first (a `message.sent` webhook, or the recipient), and retry only when a duplicate is acceptable. An edit, delete, mark read, typing or presence is safe to repeat.",
         shapes: &["GatewayErrorBody"],
         may_be_html: true,
         retry_after: false,
@@ -153,7 +164,7 @@ pub(crate) const ANSWERS: &[Answer] = &[
     Answer {
         status: 504,
         name: "GatewayTimeout",
-        description: "The WhatsApp server did not answer in time; the body may be a proxy's HTML page. **Outcome unknown**: the message may have been sent. Repeating the request may send it twice: check first, and retry only when a duplicate is acceptable.",
+        description: "The WhatsApp server did not answer in time; the body may be a proxy's HTML page. **Outcome unknown**: the message may have been sent. Repeating the request may send it twice: check first, and retry only when a duplicate is acceptable. An edit, delete, mark read, typing or presence is safe to repeat.",
         shapes: &["GatewayErrorBody"],
         may_be_html: true,
         retry_after: false,
@@ -167,10 +178,15 @@ pub(crate) const ANSWERS: &[Answer] = &[
 /// The statuses every send can be answered with besides 201.
 pub(crate) const SEND_ANSWERS: &[u16] = &[400, 401, 403, 404, 413, 422, 429, 500, 501, 502, 504];
 
+/// The statuses an operation on messages with a body can be answered with besides its
+/// success: those of a send but 422 (no recipient or media is checked).
+pub(crate) const OPERATION_ANSWERS: &[u16] = &[400, 401, 403, 404, 413, 429, 500, 501, 502, 504];
+
 /// Adds the error body schemas to `schemas`.
 pub(crate) fn add_shapes(schemas: &mut Schemas) -> Result<(), String> {
     schemas.add("ValidationFailedBody", schema_for::<ValidationFailedBody>())?;
     schemas.add("InvalidSessionIdBody", schema_for::<InvalidSessionIdBody>())?;
+    schemas.add("InvalidMessageIdBody", schema_for::<InvalidMessageIdBody>())?;
     schemas.add("StatusMessageBody", schema_for::<StatusMessageBody>())?;
     schemas.add("RateLimitedBody", schema_for::<RateLimitedBody>())?;
     schemas.add("GatewayErrorBody", schema_for::<GatewayErrorBody>())?;

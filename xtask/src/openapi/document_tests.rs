@@ -30,11 +30,17 @@ fn send_operation(document: &Value, t: MessageType) -> &Value {
 #[test]
 fn the_document_lists_exactly_the_14_message_types() {
     let document = committed();
+    // The sends; the operations on messages (edit, delete, …) are checked below.
     let listed: BTreeSet<String> = document["paths"]
         .as_object()
         .unwrap()
-        .keys()
-        .filter_map(|p| p.strip_prefix(&format!("{SESSION_PREFIX}/messages/")))
+        .iter()
+        .filter(|(_, item)| {
+            item["post"]["operationId"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("send"))
+        })
+        .filter_map(|(p, _)| p.strip_prefix(&format!("{SESSION_PREFIX}/messages/")))
         .map(str::to_owned)
         .collect();
     let types: BTreeSet<String> = MessageType::ALL
@@ -131,6 +137,60 @@ fn webhook_schemas_name_their_event() {
     let mut other_event = button_reply.clone();
     other_event["event"] = json!("message.sent");
     assert!(!schema.is_valid(&other_event));
+}
+
+#[test]
+fn the_operations_on_messages_are_documented_with_their_answers() {
+    let document = committed();
+    let paths = document["paths"].as_object().unwrap();
+    let operation = |tail: &str, method: &str| -> &Value {
+        &paths[&format!("{SESSION_PREFIX}/messages/{tail}")][method]
+    };
+    let statuses = |op: &Value| -> Vec<String> {
+        op["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let with_body = [
+        "201", "400", "401", "403", "404", "413", "429", "500", "501", "502", "504",
+    ];
+    for (tail, id) in [
+        ("{messageId}/edit", "editMessage"),
+        ("read", "markRead"),
+        ("typing", "showTyping"),
+        ("presence", "setPresence"),
+    ] {
+        let op = operation(tail, "post");
+        assert_eq!(op["operationId"], id);
+        assert_eq!(statuses(op), with_body, "{tail}");
+        let media = &op["requestBody"]["content"]["application/json"];
+        for (name, example) in media["examples"].as_object().unwrap() {
+            let schema = validator(&document, &media["schema"]);
+            assert!(schema.is_valid(&example["value"]), "{tail} {name}");
+        }
+    }
+    let delete = operation("{messageId}", "delete");
+    assert_eq!(delete["operationId"], "deleteMessage");
+    assert!(delete.get("requestBody").is_none(), "a delete has no body");
+    let names: Vec<&str> = delete["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["messageId", "to", "forEveryone"]);
+    assert_eq!(statuses(delete)[0], "200");
+    let invalid_id = json!({"error": "INVALID_MESSAGE_ID"});
+    let bad_request =
+        &document["components"]["responses"]["BadRequest"]["content"]["application/json"]["schema"];
+    assert!(validator(&document, bad_request).is_valid(&invalid_id));
+    let meta = json!({"statusCode": 501, "message": "Presence is not supported on the Meta Cloud API provider."});
+    let not_supported = &document["components"]["responses"]["CapabilityNotSupported"]["content"]["application/json"]
+        ["schema"];
+    assert!(validator(&document, not_supported).is_valid(&meta));
 }
 
 #[test]

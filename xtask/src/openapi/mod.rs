@@ -14,8 +14,8 @@ mod webhooks;
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
-use wasphere_types::SendResponse;
-use wasphere_types::schema::schema_for;
+use wasphere_types::schema::{operation_response_schema, schema_for};
+use wasphere_types::{MessageOperation, SendResponse};
 
 use crate::generated::{self, GeneratedFile, Producer};
 use components::Schemas;
@@ -37,6 +37,10 @@ pub(crate) fn document() -> Result<Value, String> {
     let mut schemas = Schemas::default();
     answers::add_shapes(&mut schemas)?;
     schemas.add("SendResponse", schema_for::<SendResponse>())?;
+    for operation in MessageOperation::ALL {
+        let name = operations::response_component(operation);
+        schemas.add(name, operation_response_schema(operation))?;
+    }
 
     let mut paths = Map::new();
     for operation in operations::all()? {
@@ -75,7 +79,7 @@ pub(crate) fn document() -> Result<Value, String> {
         ],
         "security": [{ "apiKey": [] }],
         "tags": [
-            { "name": "messages", "description": "Sending the 14 message types." },
+            { "name": "messages", "description": "Sending the 14 message types; editing, deleting and marking messages read; typing and presence." },
             { "name": "webhooks", "description": "What the server posts to your endpoint." }
         ],
         "paths": paths,

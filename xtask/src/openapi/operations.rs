@@ -1,12 +1,12 @@
 //! The API's operations as data. An operation is a row here; the document's `paths` are
-//! made from the rows, so adding one (edit, delete, typing, …) is adding a row with its
-//! request schema, success answer and the statuses of [`super::answers::ANSWERS`] it uses.
+//! made from the rows, so adding one is adding a row with its request schema, success
+//! answer and the statuses of [`super::answers::ANSWERS`] it uses.
 
 use serde_json::{Map, Value, json};
-use wasphere_types::server_schema::server_message_schema;
-use wasphere_types::{MessageType, documented_example};
+use wasphere_types::server_schema::{server_message_schema, server_operation_schema};
+use wasphere_types::{MESSAGE_ID_PATTERN, MessageOperation, MessageType, documented_example};
 
-use super::answers::{SEND_ANSWERS, response_ref};
+use super::answers::{OPERATION_ANSWERS, SEND_ANSWERS, response_ref};
 use super::components::{Schemas, reference};
 
 /// Every operation's path starts here.
@@ -16,8 +16,6 @@ pub(crate) const SESSION_PREFIX: &str = "/workspaces/{workspaceId}/proxy/api/ses
 #[derive(Clone, Copy)]
 pub(crate) enum Method {
     Post,
-    // Issue 13's delete operation will need it; kept so the row type covers the API.
-    #[allow(dead_code)]
     Delete,
 }
 
@@ -31,7 +29,6 @@ impl Method {
 }
 
 /// A parameter besides `workspaceId` and `sessionId`, which every operation has.
-#[allow(dead_code)] // Used by issue 13's operations (`messageId` in the path, `to` in the query).
 pub(crate) struct Parameter {
     pub(crate) name: &'static str,
     /// `path` or `query`.
@@ -138,9 +135,167 @@ fn send(t: MessageType) -> Result<Operation, String> {
     })
 }
 
-/// Every operation of the API, in the order of its documentation.
+/// The component name of the success answer of an operation on messages: its Rust type's.
+pub(crate) fn response_component(operation: MessageOperation) -> &'static str {
+    match operation {
+        MessageOperation::Edit => "EditResponse",
+        MessageOperation::Delete => "DeleteResponse",
+        MessageOperation::MarkRead => "MarkReadResponse",
+        MessageOperation::Typing => "TypingResponse",
+        MessageOperation::Presence => "PresenceResponse",
+    }
+}
+
+/// `messageId` in the path of an edit or a delete.
+fn message_id_parameter(what: &'static str) -> Parameter {
+    Parameter {
+        name: "messageId",
+        location: "path",
+        required: true,
+        description: what,
+        schema: json!({ "type": "string", "pattern": MESSAGE_ID_PATTERN }),
+    }
+}
+
+/// An operation on messages beside the sends (contract section 6).
+fn on_messages(operation: MessageOperation) -> Operation {
+    let schema = server_operation_schema(operation);
+    let summary = summary_of(&schema);
+    let example = |value: Value| vec![("example", value)];
+    let request = |name: &str, value| {
+        Some(Request {
+            schema_name: name.to_owned(),
+            schema: schema.clone(),
+            examples: example(value),
+        })
+    };
+    let created = |description, schema_name| Success {
+        status: 201,
+        description,
+        schema_name,
+    };
+    let row = |operation_id: &str, path: &str, title: &str| Operation {
+        operation_id: operation_id.to_owned(),
+        method: Method::Post,
+        path: path.to_owned(),
+        summary: title.to_owned(),
+        description: summary.clone(),
+        tag: "messages",
+        parameters: Vec::new(),
+        request: None,
+        success: created("", ""),
+        answers: OPERATION_ANSWERS,
+    };
+    match operation {
+        MessageOperation::Edit => Operation {
+            description: format!(
+                "{summary}\n\nOnly your own messages can be edited. The message is not looked up: an unknown id is passed to WhatsApp and answered as a success."
+            ),
+            parameters: vec![message_id_parameter(
+                "The id of the message to edit, as a send answered it. Anything but 1 to 100 of `a-z A-Z 0-9 _ -` is answered `400 {\"error\":\"INVALID_MESSAGE_ID\"}`.",
+            )],
+            request: request(
+                "EditMessage",
+                json!({"to": "923001234567", "text": "Your order ships on *Tuesday*"}),
+            ),
+            success: created(
+                "Edited. `messageId` is the id of the edit, which WhatsApp sends as a message of its own; no `message.sent` webhook follows.",
+                response_component(operation),
+            ),
+            ..row(
+                "editMessage",
+                "/messages/{messageId}/edit",
+                "Edit a message",
+            )
+        },
+        MessageOperation::Delete => {
+            let field = |name: &str| schema["properties"][name].clone();
+            Operation {
+                method: Method::Delete,
+                description: format!(
+                    "{summary}\n\nThe server recalls the message for everyone whatever `forEveryone` says (a known server bug): send `true`. The request has no body."
+                ),
+                parameters: vec![
+                    message_id_parameter(
+                        "The id of the message to delete, as a send answered it. Anything but 1 to 100 of `a-z A-Z 0-9 _ -` is answered `400 {\"error\":\"INVALID_MESSAGE_ID\"}`.",
+                    ),
+                    Parameter {
+                        name: "to",
+                        location: "query",
+                        required: true,
+                        description: "The chat of the message.",
+                        schema: field("to"),
+                    },
+                    Parameter {
+                        name: "forEveryone",
+                        location: "query",
+                        required: true,
+                        description: "Required (its absence is a 400); the message is deleted for everyone whatever it says.",
+                        schema: json!({ "type": "boolean" }),
+                    },
+                ],
+                success: Success {
+                    status: 200,
+                    description: "Deleted, for everyone.",
+                    schema_name: response_component(operation),
+                },
+                answers: DELETE_ANSWERS,
+                ..row(
+                    "deleteMessage",
+                    "/messages/{messageId}",
+                    "Delete a message for everyone",
+                )
+            }
+        }
+        MessageOperation::MarkRead => Operation {
+            request: request(
+                "MarkRead",
+                json!({"to": "923001234567", "messageIds": ["3EB0C767D097B7C7A5C1"]}),
+            ),
+            success: created(
+                "Marked read: `read`, or `ok` on a session of the Meta Cloud API provider.",
+                response_component(operation),
+            ),
+            ..row("markRead", "/messages/read", "Mark messages read")
+        },
+        MessageOperation::Typing => Operation {
+            request: request("Typing", json!({"to": "923001234567"})),
+            success: created(
+                "The chat shows \"typing…\"; the server sends \"paused\" by itself 3 s later.",
+                response_component(operation),
+            ),
+            ..row("showTyping", "/messages/typing", "Show typing in a chat")
+        },
+        MessageOperation::Presence => Operation {
+            request: request(
+                "SetPresence",
+                json!({"to": "923001234567", "presence": "composing"}),
+            ),
+            success: created(
+                "The presence now shown, as `status`.",
+                response_component(operation),
+            ),
+            ..row(
+                "setPresence",
+                "/messages/presence",
+                "Set the presence shown in a chat",
+            )
+        },
+    }
+}
+
+/// The statuses of a delete: those of the other operations but 413 (it has no body).
+const DELETE_ANSWERS: &[u16] = &[400, 401, 403, 404, 429, 500, 501, 502, 504];
+
+/// Every operation of the API, in the order of its documentation: the 14 sends, then the
+/// operations on messages.
 pub(crate) fn all() -> Result<Vec<Operation>, String> {
-    MessageType::ALL.into_iter().map(send).collect()
+    let mut all = MessageType::ALL
+        .into_iter()
+        .map(send)
+        .collect::<Result<Vec<_>, _>>()?;
+    all.extend(MessageOperation::ALL.into_iter().map(on_messages));
+    Ok(all)
 }
 
 impl Operation {
@@ -246,5 +401,15 @@ mod tests {
         let ids: Vec<String> = all().unwrap().into_iter().map(|o| o.operation_id).collect();
         assert_eq!(ids[0], "sendText");
         assert_eq!(ids[12], "sendViewOnce");
+        assert_eq!(
+            ids[14..],
+            [
+                "editMessage",
+                "deleteMessage",
+                "markRead",
+                "showTyping",
+                "setPresence"
+            ]
+        );
     }
 }

@@ -1,7 +1,8 @@
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use crate::checker::{Checker, Path};
@@ -17,7 +18,7 @@ use crate::messages::{check_to, to_schema, validated};
 /// assert_eq!(p.to_string(), "recording");
 /// assert!("online".parse::<Presence>().is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Presence {
     /// Online.
@@ -52,6 +53,23 @@ impl Presence {
             Presence::Recording => "recording",
             Presence::Paused => "paused",
         }
+    }
+}
+
+/// A plain string `enum`: the `oneOf` of `const`s that the derive would write (one per
+/// documented variant) makes openapi-python-client generate a parser that accepts only the
+/// first value.
+impl JsonSchema for Presence {
+    fn schema_name() -> Cow<'static, str> {
+        "Presence".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "enum": Presence::ALL.map(Presence::as_str),
+            "description": "What a chat shows about you: `available` (online), `unavailable` (offline, \"last seen …\"), `composing` (\"typing…\"), `recording` (\"recording audio…\") or `paused` (stopped typing or recording).",
+        })
     }
 }
 
@@ -93,7 +111,9 @@ impl fmt::Display for Presence {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(title = "presence")]
+// Not `presence`: a generated client names its classes by title, and the enum is
+// `Presence` already (openapi-python-client refuses two models of one name).
+#[schemars(title = "set-presence")]
 pub struct SetPresence {
     /// The chat: phone digits in international format, or a JID.
     #[schemars(schema_with = "to_schema")]
@@ -129,5 +149,34 @@ mod tests {
             assert_eq!(json, format!("\"{p}\""));
             assert_eq!(p.as_str().parse::<Presence>(), Ok(p));
         }
+    }
+
+    #[test]
+    fn the_schema_lists_exactly_the_wire_words() {
+        let schema = schemars::schema_for!(Presence);
+        let words: Vec<&str> = schema
+            .get("enum")
+            .and_then(serde_json::Value::as_array)
+            .unwrap()
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "available",
+                "unavailable",
+                "composing",
+                "recording",
+                "paused"
+            ]
+        );
+        let accepts = |word: &str| {
+            jsonschema::validator_for(schema.as_value())
+                .unwrap()
+                .is_valid(&serde_json::json!(word))
+        };
+        assert!(Presence::ALL.iter().all(|p| accepts(p.as_str())));
+        assert!(!accepts("online"));
     }
 }

@@ -58,34 +58,15 @@ export const presence: OperationSpec = {
 	schema: {
 		$defs: {
 			Presence: {
-				description: 'What a chat shows about you. `Available` is the default: the presence of an\naccount that is online.',
-				oneOf: [
-					{
-						const: 'available',
-						description: 'Online.',
-						type: 'string',
-					},
-					{
-						const: 'unavailable',
-						description: 'Offline ("last seen …").',
-						type: 'string',
-					},
-					{
-						const: 'composing',
-						description: '"typing…".',
-						type: 'string',
-					},
-					{
-						const: 'recording',
-						description: '"recording audio…".',
-						type: 'string',
-					},
-					{
-						const: 'paused',
-						description: 'Stopped typing or recording.',
-						type: 'string',
-					},
+				description: 'What a chat shows about you: `available` (online), `unavailable` (offline, "last seen …"), `composing` ("typing…"), `recording` ("recording audio…") or `paused` (stopped typing or recording).',
+				enum: [
+					'available',
+					'unavailable',
+					'composing',
+					'recording',
+					'paused',
 				],
+				type: 'string',
 			},
 		},
 		$schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -111,7 +92,7 @@ export const presence: OperationSpec = {
 			'to',
 			'presence',
 		],
-		title: 'presence',
+		title: 'set-presence',
 		type: 'object',
 	},
 };
