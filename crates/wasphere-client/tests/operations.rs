@@ -150,6 +150,63 @@ fn the_blocking_client_does_the_same() {
     runtime.block_on(sandbox.shutdown());
 }
 
+#[test]
+fn the_blocking_client_gets_the_same_refusals() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let blocking = |builder| {
+        wasphere_client::blocking::ClientBuilder::from(builder)
+            .build()
+            .unwrap()
+    };
+    // The Meta provider's 501, typed and naming the feature.
+    let meta = runtime.block_on(common::start(
+        common::sandbox().meta_session(DEFAULT_SESSION),
+    ));
+    let client = blocking(common::client_for(&meta));
+    let e = client.presence(TO, Presence::Paused).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            Error::UnsupportedOperation {
+                operation: MessageOperation::Presence,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(client.mark_read(TO, [ID]).unwrap().status, ReadStatus::Ok);
+    drop(client);
+    runtime.block_on(meta.shutdown());
+
+    // 401 without the key in the error; a bad message id never leaves; the server's 429.
+    let window = Duration::from_secs(60);
+    let sandbox = runtime.block_on(common::start(
+        common::sandbox().rate_limit(SandboxRateLimit::Window { max: 1, window }),
+    ));
+    let client = blocking(common::client_with_key(
+        &sandbox,
+        "wsk_live_not-the-key-77aa",
+    ));
+    let e = client.edit(ID, TO, "x").unwrap_err();
+    assert!(matches!(e, Error::Unauthorized { .. }), "{e:?}");
+    assert!(!format!("{e} {e:?}").contains("not-the-key"), "{e:?}");
+    let client = blocking(
+        common::client_for(&sandbox)
+            .validate_before_send(false)
+            .retry_policy(RetryPolicy::none()),
+    );
+    let seen = sandbox.requests_seen();
+    let e = client.edit("3EB0/edit", TO, "x").unwrap_err();
+    assert_eq!(violations(&e)[0]["path"], "messageId");
+    assert_eq!(sandbox.requests_seen(), seen, "a bad id is not sent");
+    client.typing(TO).unwrap();
+    let e = client.delete(ID, TO).unwrap_err();
+    assert!(matches!(e, Error::RateLimited { .. }), "{e:?}");
+    assert_eq!(e.retry_after(), Some(window));
+    drop(client);
+    runtime.block_on(sandbox.shutdown());
+}
+
 /// `(path, rule)` of each violation, and the whole error as JSON for the snapshot.
 fn violations(e: &Error) -> serde_json::Value {
     let Error::Validation(v) = e else {
