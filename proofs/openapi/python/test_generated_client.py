@@ -153,7 +153,11 @@ class Sandbox:
 
     def recorded_operations(self):
         """What `/__sandbox/operations` recorded, as (operation, message id, body)."""
-        with urllib.request.urlopen(f"{self.url}/__sandbox/operations") as answer:
+        request = urllib.request.Request(
+            f"{self.url}/__sandbox/operations",
+            headers={"Authorization": "Bearer wsk_test_sandbox"},
+        )
+        with urllib.request.urlopen(request) as answer:
             return [
                 (o["operation"], o.get("messageId"), o["body"])
                 for o in json.load(answer)

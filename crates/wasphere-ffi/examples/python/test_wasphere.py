@@ -45,7 +45,9 @@ def inject(fault, count=1):
 
 def operations():
     """The operations the sandbox accepted, without the server's own "paused"."""
-    with urllib.request.urlopen(BASE_URL + "/__sandbox/operations") as answer:
+    request = urllib.request.Request(BASE_URL + "/__sandbox/operations",
+                                     headers={"Authorization": "Bearer " + KEY})
+    with urllib.request.urlopen(request) as answer:
         return [op for op in json.load(answer) if not op["byServer"]]
 
 
