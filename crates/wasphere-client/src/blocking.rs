@@ -107,6 +107,11 @@ impl ClientBuilder {
         self.map(|b| b.rate_limit(limit))
     }
 
+    /// See [`crate::builder::ClientBuilder::rate_limit_store`].
+    pub fn rate_limit_store(self, store: impl Into<crate::RateLimitStore>) -> Self {
+        self.map(|b| b.rate_limit_store(store))
+    }
+
     /// See [`crate::builder::ClientBuilder::safety_margin`].
     pub fn safety_margin(self, margin: Duration) -> Self {
         self.map(|b| b.safety_margin(margin))

@@ -8,7 +8,7 @@ use crate::client::{Client, Inner};
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
-use crate::limiter;
+use crate::rate_limit_store::RateLimitStore;
 use crate::retry::RetryPolicy;
 use crate::transport::{Transport, TransportConfig};
 
@@ -22,6 +22,7 @@ const MAX_MARGIN: Duration = Duration::from_secs(60);
 /// |---|---|
 /// | [`session`](Self::session) | none: pass one to [`Client::send_with_session`] |
 /// | [`rate_limit`](Self::rate_limit) | 60 per 60 s, sliding, per key |
+/// | [`rate_limit_store`](Self::rate_limit_store) | in this process |
 /// | [`safety_margin`](Self::safety_margin) | 250 ms added to the window |
 /// | [`retry_policy`](Self::retry_policy) | [`RetryPolicy::default`]: never risks a duplicate |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
@@ -38,6 +39,7 @@ pub struct ClientBuilder {
     pub(crate) workspace: Option<WorkspaceId>,
     pub(crate) session: Option<SessionId>,
     rate_limit: RateLimit,
+    rate_limit_store: RateLimitStore,
     safety_margin: Duration,
     retry_policy: RetryPolicy,
     connect_timeout: Duration,
@@ -65,6 +67,7 @@ impl Default for ClientBuilder {
             workspace: None,
             session: None,
             rate_limit: RateLimit::default(),
+            rate_limit_store: RateLimitStore::default(),
             safety_margin: Duration::from_millis(250),
             retry_policy: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
@@ -118,6 +121,15 @@ impl ClientBuilder {
     /// The client-side rate limit per key; [`RateLimit::Off`] to switch it off.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
+        self
+    }
+
+    /// Where the rate limit's window is kept: in this process (the default), or in Redis
+    /// ([`RedisLimitStore`](crate::RedisLimitStore), cargo feature `redis`) so that every
+    /// process and machine sending with the key shares it, and a 429 seen by any of them
+    /// pauses them all.
+    pub fn rate_limit_store(mut self, store: impl Into<RateLimitStore>) -> Self {
+        self.rate_limit_store = store.into();
         self
     }
 
@@ -188,7 +200,7 @@ impl ClientBuilder {
         }
         let limiter = match self.rate_limit.check().map_err(ConfigError::from)? {
             RateLimit::Off => None,
-            RateLimit::Window { max, window } => Some(limiter::shared(
+            RateLimit::Window { max, window } => Some(self.rate_limit_store.limiter(
                 base_url.as_str(),
                 key.expose_secret(),
                 max,
@@ -210,6 +222,7 @@ impl ClientBuilder {
             transport,
             limiter,
             rate_limit: self.rate_limit,
+            rate_limit_store: self.rate_limit_store,
             safety_margin: self.safety_margin,
             retry_policy: self.retry_policy,
             validate: self.validate,

@@ -18,13 +18,14 @@ use wasphere_types::{
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
-use crate::limiter::KeyLimiter;
+use crate::rate_limit_store::{Limiter, RateLimitStore};
 use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::transport::Transport;
 
 /// The async client. Cheap to clone: clones share the connection pool, the settings and
 /// the rate limiter (which is also shared with every other client of the process that
-/// uses the same server, key and limit). `Send + Sync`; `Debug` never shows the key.
+/// uses the same server, key and limit, and, with a [`RateLimitStore`] on Redis, with
+/// every process using that Redis). `Send + Sync`; `Debug` never shows the key.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), wasphere_client::Error> {
@@ -48,8 +49,9 @@ pub(crate) struct Inner {
     pub(crate) workspace: WorkspaceId,
     pub(crate) session: Option<SessionId>,
     pub(crate) transport: Transport,
-    pub(crate) limiter: Option<Arc<KeyLimiter>>,
+    pub(crate) limiter: Option<Limiter>,
     pub(crate) rate_limit: RateLimit,
+    pub(crate) rate_limit_store: RateLimitStore,
     pub(crate) safety_margin: Duration,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) validate: bool,
@@ -64,6 +66,7 @@ impl fmt::Debug for Client {
             .field("workspace", &i.workspace)
             .field("session", &i.session)
             .field("rate_limit", &i.rate_limit)
+            .field("rate_limit_store", &i.rate_limit_store)
             .field("safety_margin", &i.safety_margin)
             .field("retry_policy", &i.retry_policy)
             .field("validate_before_send", &i.validate)
@@ -211,11 +214,15 @@ impl Client {
         let mut attempts = 0;
         // 0 until an answer came; an atomic (not a Cell) keeps the future `Send`.
         let last_status = AtomicU16::new(0);
-        let limiter = inner.limiter.as_deref();
-        let result = retry::run(&inner.retry_policy, limiter, request.idempotency, |n| {
-            attempts = n;
-            self.attempt(request, n, &last_status)
-        })
+        let result = retry::run(
+            &inner.retry_policy,
+            inner.limiter.as_ref(),
+            request.idempotency,
+            |n| {
+                attempts = n;
+                self.attempt(request, n, &last_status)
+            },
+        )
         .await;
         // Recorded once, when they are final: a field recorded twice on a span is printed
         // twice (`status=429 status=201`).

@@ -2,7 +2,10 @@
 
 use wasphere_types::{InvalidApiKey, InvalidRateLimit, InvalidSessionId, InvalidWorkspaceId};
 
-use crate::connection::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE, InvalidBaseUrl};
+use crate::connection::{
+    ENV_API_KEY, ENV_BASE_URL, ENV_REDIS_URL, ENV_SESSION, ENV_WORKSPACE, InvalidBaseUrl,
+};
+use crate::store_error::RateLimitStoreError;
 use crate::transport_error::TransportError;
 
 /// What is wrong with the client's settings ([`Error::Config`](crate::Error::Config)).
@@ -34,6 +37,13 @@ pub enum ConfigError {
     /// `WASPHERE_SESSION` is not a session id.
     #[error("{ENV_SESSION}: {0}")]
     SessionVariable(#[source] InvalidSessionId),
+    /// `WASPHERE_REDIS_URL` is not a usable Redis URL (its password is never quoted).
+    #[error("{ENV_REDIS_URL}: {0}")]
+    RedisUrlVariable(#[source] RateLimitStoreError),
+    /// `WASPHERE_REDIS_URL` is set, but this build has no Redis support: ignoring it would
+    /// leave every process with a limit of its own.
+    #[error("{ENV_REDIS_URL} is set, but wasphere-client was built without its `redis` feature")]
+    RedisNotCompiled,
     /// The rate limit lets nothing through or has an impossible window.
     #[error(transparent)]
     RateLimit(#[from] InvalidRateLimit),

@@ -16,6 +16,9 @@ pub const ENV_API_KEY: &str = "WASPHERE_API_KEY";
 pub const ENV_WORKSPACE: &str = "WASPHERE_WORKSPACE";
 /// The variable holding the default session (optional).
 pub const ENV_SESSION: &str = "WASPHERE_SESSION";
+/// The environment variable of the Redis URL that makes the rate limit shared by every
+/// process using it ([`RedisLimitStore`](crate::RateLimitStore), cargo feature `redis`).
+pub const ENV_REDIS_URL: &str = "WASPHERE_REDIS_URL";
 
 /// The base URL of a WaSphere deployment (WaSphere is self-hosted: there is no default),
 /// checked so that the API key only ever travels where it should:

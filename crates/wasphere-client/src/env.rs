@@ -1,17 +1,20 @@
 //! Configuration from the environment: `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
-//! `WASPHERE_WORKSPACE`, `WASPHERE_SESSION`.
+//! `WASPHERE_WORKSPACE`, `WASPHERE_SESSION`, `WASPHERE_REDIS_URL`.
 
 use std::str::FromStr;
 
 use crate::builder::ClientBuilder;
 use crate::client::Client;
 use crate::config_error::ConfigError;
-use crate::connection::{ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE};
+use crate::connection::{ENV_API_KEY, ENV_BASE_URL, ENV_REDIS_URL, ENV_SESSION, ENV_WORKSPACE};
 use crate::error::Error;
+use crate::rate_limit_store::RateLimitStore;
 
 impl Client {
     /// A client configured from `WASPHERE_BASE_URL`, `WASPHERE_API_KEY`,
-    /// `WASPHERE_WORKSPACE` and (optionally) `WASPHERE_SESSION`, with every other default.
+    /// `WASPHERE_WORKSPACE` and (optionally) `WASPHERE_SESSION` and `WASPHERE_REDIS_URL`
+    /// (the rate limit then shared through Redis, failing sends while it is out), with
+    /// every other default.
     ///
     /// # Errors
     /// [`Error::Config`] when a variable is missing or malformed (the key is never quoted).
@@ -55,8 +58,23 @@ impl ClientBuilder {
         if let Some(session) = parsed(get(ENV_SESSION), ConfigError::SessionVariable)? {
             self = self.session(session);
         }
+        if let Some(url) = get(ENV_REDIS_URL) {
+            self = self.rate_limit_store(redis_store(&url)?);
+        }
         Ok(self)
     }
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(url: &str) -> Result<RateLimitStore, ConfigError> {
+    crate::RedisLimitStore::new(url)
+        .map(RateLimitStore::from)
+        .map_err(ConfigError::RedisUrlVariable)
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_store(_url: &str) -> Result<RateLimitStore, ConfigError> {
+    Err(ConfigError::RedisNotCompiled)
 }
 
 /// A variable's value read as a `T`; a malformed one becomes the `invalid` error.
@@ -115,6 +133,32 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("WASPHERE_API_KEY"), "{e}");
+    }
+
+    #[cfg(feature = "redis")]
+    #[test]
+    fn a_redis_url_shares_the_limit_and_a_bad_one_hides_its_password() {
+        let b = ClientBuilder::new()
+            .apply_env(env(&[(ENV_REDIS_URL, "redis://:pw123@127.0.0.1:6379/")]))
+            .unwrap();
+        let shown = format!("{b:?}");
+        assert!(shown.contains("RedisLimitStore"), "{shown}");
+        assert!(!shown.contains("pw123"), "{shown}");
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_REDIS_URL, "memcached://:pw123@host/")]))
+            .unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.contains(ENV_REDIS_URL), "{shown}");
+        assert!(!shown.contains("pw123"), "{shown}");
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn a_redis_url_without_the_feature_is_an_error_not_ignored() {
+        let e = ClientBuilder::new()
+            .apply_env(env(&[(ENV_REDIS_URL, "redis://127.0.0.1/")]))
+            .unwrap_err();
+        assert_eq!(e, Error::Config(ConfigError::RedisNotCompiled));
     }
 
     #[test]

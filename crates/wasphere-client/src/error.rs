@@ -8,6 +8,7 @@ use wasphere_types::{MessageOperation, ValidationError};
 use crate::config_error::ConfigError;
 use crate::delivery::Delivery;
 use crate::error_class::ErrorClass;
+use crate::store_error::RateLimitStoreError;
 use crate::transport_error::TransportError;
 
 /// Everything that can go wrong with a send.
@@ -205,6 +206,10 @@ pub enum Error {
     /// The client is not configured correctly, or was used where it cannot work; nothing
     /// was sent.
     Config(#[source] ConfigError),
+
+    /// The shared rate-limit store (Redis) could not be reached and the store is set to
+    /// fail rather than fall back to a local limit: nothing was sent. Repeating is safe.
+    RateLimitStore(#[source] RateLimitStoreError),
 }
 
 /// Where a [`Error::Timeout`] happened.
@@ -271,6 +276,7 @@ impl fmt::Display for Error {
         match self {
             Error::Validation(e) => return write!(f, "{e}"),
             Error::Config(e) => return write!(f, "invalid client configuration: {e}"),
+            Error::RateLimitStore(e) => write!(f, "{e}"),
             Error::BadRequest { messages } => {
                 write!(f, "the server refused the request (400){}", Said(messages))
             }
@@ -416,7 +422,7 @@ impl Error {
     /// even when they are transient: see [`Error::is_transient`].
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::RateLimited { .. } => true,
+            Error::RateLimited { .. } | Error::RateLimitStore(_) => true,
             Error::Connect { .. } | Error::Timeout { .. } => self.delivery() == Delivery::NotSent,
             _ => false,
         }
@@ -507,7 +513,9 @@ impl Error {
             Error::SessionNotConnected { .. }
             | Error::CapabilityNotSupported { .. }
             | Error::UnsupportedOperation { .. } => ErrorClass::Server,
-            Error::Connect { .. } | Error::Timeout { .. } => ErrorClass::Network,
+            Error::Connect { .. } | Error::Timeout { .. } | Error::RateLimitStore(_) => {
+                ErrorClass::Network
+            }
             Error::UnexpectedStatus { .. }
             | Error::Redirected { .. }
             | Error::NotWaSphere { .. }
@@ -520,6 +528,12 @@ impl Error {
 impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
         Error::Validation(e)
+    }
+}
+
+impl From<RateLimitStoreError> for Error {
+    fn from(e: RateLimitStoreError) -> Self {
+        Error::RateLimitStore(e)
     }
 }
 

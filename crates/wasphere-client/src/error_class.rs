@@ -13,7 +13,7 @@ use std::fmt;
 /// | `NotFound` | 4 | 404 (the session does not exist) |
 /// | `RateLimited` | 5 | 429 that outlasted the retry policy |
 /// | `Server` | 6 | the server refused without processing: session not connected (500), a type or operation the session's provider does not support (501) |
-/// | `Network` | 7 | connection failures and timeouts before the request was sent |
+/// | `Network` | 7 | connection failures and timeouts before the request was sent; the shared rate-limit store (Redis) unreachable |
 /// | `OutcomeUnknown` | 8 | anything after which the message may have been delivered: 502/504, other 5xx (a proxy's too), a timeout or broken connection after sending, an unreadable success |
 /// | `UnexpectedAnswer` | 9 | not the WaSphere API's answer, and nothing sent: a redirect, a bare or HTML 404, a status the API never gives, an oversized 4xx answer: check the base URL |
 ///

@@ -75,6 +75,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod access_check;
 mod answer;
@@ -92,8 +93,12 @@ mod error_class;
 pub mod fuzzing;
 mod limiter;
 mod operations;
+mod rate_limit_store;
+#[cfg(feature = "redis")]
+mod redis_limit;
 mod retry;
 mod shorthands;
+mod store_error;
 mod transport;
 mod transport_error;
 
@@ -102,14 +107,22 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config_error::ConfigError;
 pub use connection::{
-    BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_SESSION, ENV_WORKSPACE, InvalidBaseUrl,
+    BaseUrl, BaseUrlProblem, ENV_API_KEY, ENV_BASE_URL, ENV_REDIS_URL, ENV_SESSION, ENV_WORKSPACE,
+    InvalidBaseUrl,
 };
 pub use delivery::Delivery;
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
+pub use rate_limit_store::RateLimitStore;
+#[cfg(feature = "redis")]
+pub use redis_limit::{
+    DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, OnRedisOutage, RedisLimitStore,
+    RedisLimitStoreBuilder,
+};
 pub use retry::{
     AtLeastOnce, Idempotency, NoRetries, RetryAction, RetryClassifier, RetryPolicy, SafeRetries,
 };
+pub use store_error::RateLimitStoreError;
 pub use transport::MAX_ANSWER_BYTES;
 pub use transport_error::TransportError;
 /// The contract's types, re-exported so that one dependency is enough.

@@ -14,7 +14,7 @@ use rand::Rng;
 use tokio::time::{Instant, sleep};
 
 use crate::error::Error;
-use crate::limiter::KeyLimiter;
+use crate::rate_limit_store::Limiter;
 
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +324,7 @@ const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 /// pauses the limiter for everyone.
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
-    limiter: Option<&KeyLimiter>,
+    limiter: Option<&Limiter>,
     idempotency: Idempotency,
     mut attempt: F,
 ) -> Result<T, Error>
@@ -339,7 +339,9 @@ where
     loop {
         number = number.saturating_add(1);
         if let Some(limiter) = limiter {
-            limiter.acquire().await;
+            // A shared store that is out (and set to fail) ends the send: nothing went
+            // out, and waiting here for Redis to return would be a hang.
+            limiter.acquire().await?;
         }
         let start = *start.get_or_insert_with(Instant::now);
         let error = match attempt(number).await {
@@ -347,7 +349,9 @@ where
             Err(error) => error,
         };
         if let (Some(limiter), Error::RateLimited { retry_after, .. }) = (limiter, &error) {
-            limiter.pause_for(retry_after.unwrap_or(DEFAULT_PAUSE));
+            limiter
+                .pause_for(retry_after.unwrap_or(DEFAULT_PAUSE))
+                .await;
         }
         if number >= policy.max_attempts {
             return Err(error);
@@ -393,6 +397,7 @@ mod tests {
 
     use super::*;
     use crate::error::TimeoutPhase;
+    use crate::limiter::KeyLimiter;
     use crate::transport_error::TransportError;
 
     fn rate_limited(secs: u64) -> Error {
@@ -621,11 +626,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_429_pauses_every_sender_on_the_key() {
-        let limiter = Arc::new(KeyLimiter::new(
+        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
             100,
             Duration::from_secs(60),
             Duration::ZERO,
-        ));
+        )));
         let start = Instant::now();
         let script = Script::new(vec![rate_limited(5)]);
         let first = run(
@@ -653,8 +658,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn waiting_for_a_slot_does_not_use_up_the_deadline() {
-        let limiter = KeyLimiter::new(1, Duration::from_secs(60), Duration::ZERO);
-        limiter.acquire().await;
+        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
+            1,
+            Duration::from_secs(60),
+            Duration::ZERO,
+        )));
+        limiter.acquire().await.unwrap();
         // This send queues for 60 s, then meets a 429 asking for 20 s: within a 30 s
         // deadline counted from its first attempt, so it waits and succeeds.
         let script = Script::new(vec![rate_limited(20)]);
