@@ -5,6 +5,8 @@
 
 mod key;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod store;
 
 use std::collections::HashSet;
@@ -16,6 +18,8 @@ use std::time::Duration;
 
 pub use key::key;
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis_store::{DEFAULT_REDIS_TIMEOUT, RedisStore};
 pub use store::{DedupStore, StoreError, StoreFuture};
 use wasphere_types::webhook::Event;
 
