@@ -45,6 +45,9 @@ pub(crate) fn from_client(err: Error) -> Failure {
             }
             _ => "if the session is not connected, reconnect it from the dashboard".to_owned(),
         }),
+        ErrorClass::Network if matches!(err, Error::RateLimitStore(_)) => Some(
+            "it is safe to try again; start Redis, or pass --redis-fallback SHARE to send at a share of the limit while it is out".to_owned(),
+        ),
         ErrorClass::Network => Some(
             "it is safe to try again; check the base URL and your connection".to_owned(),
         ),

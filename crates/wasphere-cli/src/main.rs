@@ -31,6 +31,7 @@ mod recipient_input;
 mod secret_source;
 mod send_flags;
 mod settings;
+mod shared_limit;
 mod shutdown;
 mod trigger_event;
 mod unix_time;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+
+use crate::shared_limit::SharedLimitArgs;
 use wasphere_types::{Gif, Image, Video, ViewOnce};
 
 pub(crate) const SEND_EXAMPLES: &str = "\
@@ -335,6 +337,10 @@ pub(crate) struct ConnectionArgs {
     /// Allow plain http:// to a host that is not on this machine (the key would travel unencrypted).
     #[arg(long)]
     pub(crate) allow_insecure_http: bool,
+    // Boxed: every send subcommand carries it, and it would make them all much larger
+    // than the other commands.
+    #[command(flatten)]
+    pub(crate) shared_limit: Box<SharedLimitArgs>,
 }
 
 /// `--button ID=TEXT`.

@@ -297,6 +297,7 @@ mod tests {
             retries: 2,
             max_wait: Duration::from_secs(60),
             allow_insecure_http: false,
+            shared_limit: Default::default(),
         }
     }
 

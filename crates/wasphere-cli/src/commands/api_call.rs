@@ -107,18 +107,21 @@ fn show(request: &Preview, key: Option<&ApiKey>, out: &Output) {
 /// The client of one run of the CLI, as the connection flags ask: every command that talks
 /// to the API (`send`, `message`, `typing`, `presence`, `doctor`) uses the same settings.
 /// One process makes one request: the server's own limit is the one that counts, and a
-/// 429 is waited out (within --max-wait) by the retry policy.
+/// 429 is waited out (within --max-wait) by the retry policy. With --redis the request
+/// takes its turn in the window every process sharing the key keeps there.
 pub(crate) fn client(
     c: &ConnectionArgs,
     endpoint: Endpoint,
     key: ApiKey,
 ) -> Result<Client, Failure> {
-    Client::builder()
+    let builder = Client::builder()
         .base_url(endpoint.base_url)
         .api_key(key)
         .workspace(endpoint.workspace)
         .session(endpoint.session)
-        .rate_limit(RateLimit::Off)
+        .rate_limit(RateLimit::Off);
+    c.shared_limit
+        .apply(builder)?
         .retry_policy(
             RetryPolicy::default()
                 .max_attempts(c.retries.saturating_add(1))
