@@ -18,7 +18,7 @@ use wasphere_types::{
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
-use crate::rate_limit_store::{Limiter, RateLimitStore};
+use crate::rate_limit_store::{Limiter, RateLimitStore, RateLimiter};
 use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::transport::Transport;
 
@@ -98,6 +98,13 @@ impl Client {
     /// The default session, if one was set.
     pub fn session(&self) -> Option<&SessionId> {
         self.inner.session.as_ref()
+    }
+
+    /// The key's rate limiter that this client's sends take their turns from (shared
+    /// as the client's documentation says); `None` when the limit is
+    /// [`RateLimit::Off`].
+    pub fn rate_limiter(&self) -> Option<RateLimiter> {
+        self.inner.limiter.clone().map(RateLimiter::new)
     }
 
     /// The full URL a message of type `t` is posted to with `session` (for `--dry-run`);

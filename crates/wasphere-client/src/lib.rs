@@ -75,7 +75,6 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod access_check;
 mod answer;
@@ -113,7 +112,7 @@ pub use connection::{
 pub use delivery::Delivery;
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
-pub use rate_limit_store::RateLimitStore;
+pub use rate_limit_store::{RateLimitStore, RateLimiter};
 #[cfg(feature = "redis")]
 pub use redis_limit::{
     DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, OnRedisOutage, RedisLimitStore,

@@ -78,6 +78,56 @@ impl From<RedisLimitStore> for RateLimitStore {
     }
 }
 
+/// One key's rate limiter, as a [`Client`](crate::Client) uses it before every attempt:
+/// the same window (in this process or in Redis) that the client's sends take their
+/// turns in. Take turns from it to pace work of your own with the key's limit, e.g. to
+/// decide when the next job's turn has come before starting to prepare it. A slot taken
+/// here is a slot a send cannot take: do not take one for a message the client will
+/// send (it takes its own).
+///
+/// ```no_run
+/// # async fn run(client: wasphere_client::Client) -> Result<(), wasphere_client::Error> {
+/// if let Some(limiter) = client.rate_limiter() {
+///     limiter.acquire().await?; // our turn in the key's window has come
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RateLimiter {
+    inner: Limiter,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(inner: Limiter) -> Self {
+        RateLimiter { inner }
+    }
+
+    /// Waits for a slot in the key's window and takes it.
+    ///
+    /// # Errors
+    /// [`Error::RateLimitStore`] when the window is kept in Redis, Redis is out, and the
+    /// store is set to fail.
+    pub async fn acquire(&self) -> Result<(), Error> {
+        self.inner.acquire().await
+    }
+
+    /// Holds everyone on the key (in every process sharing a Redis store) for `wait`, as a
+    /// 429 does; never shortens a pause in force.
+    pub async fn pause_for(&self, wait: Duration) {
+        self.inner.pause_for(wait).await;
+    }
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.inner {
+            Limiter::Local(_) => "RateLimiter(in process)",
+            #[cfg(feature = "redis")]
+            Limiter::Redis(_) => "RateLimiter(Redis)",
+        })
+    }
+}
+
 /// One key's limiter, wherever its window is kept.
 #[derive(Clone)]
 pub(crate) enum Limiter {
