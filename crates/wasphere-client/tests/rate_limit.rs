@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use wasphere_client::types::Text;
 use wasphere_client::{Message, RateLimit};
@@ -23,23 +23,6 @@ fn limited_sandbox(max: u32) -> wasphere_sandbox::SandboxBuilder {
     })
 }
 
-/// The sandbox's own record: no `max + 1` accepted sends within any `window`, by the times
-/// it recorded them (a moment after it counted them: the client's safety margin covers
-/// the difference).
-fn assert_accepted_in_a_sliding_window(
-    sandbox: &wasphere_sandbox::RunningSandbox,
-    max: usize,
-    window: Duration,
-) -> Vec<SystemTime> {
-    let mut times: Vec<SystemTime> = sandbox.messages().iter().map(|m| m.received_at).collect();
-    times.sort();
-    for pair in times.windows(max + 1) {
-        let span = pair[max].duration_since(pair[0]).unwrap_or_default();
-        assert!(span >= window, "{} accepted within {span:?}", max + 1);
-    }
-    times
-}
-
 #[tokio::test]
 async fn three_hundred_sends_at_60_per_second_get_no_429() {
     let sandbox = common::start(limited_sandbox(60)).await;
@@ -56,7 +39,7 @@ async fn three_hundred_sends_at_60_per_second_get_no_429() {
     }
     assert_eq!(common::count(&sandbox, 429), 0);
     assert_eq!(common::count(&sandbox, 201), 300);
-    let times = assert_accepted_in_a_sliding_window(&sandbox, 60, WINDOW);
+    let times = common::assert_accepted_in_a_sliding_window(&sandbox, 60, WINDOW);
     // Five batches of 60: the fifth cannot start before four windows have passed.
     let span = times[299].duration_since(times[0]).unwrap_or_default();
     assert!(span >= 4 * WINDOW, "{span:?}");

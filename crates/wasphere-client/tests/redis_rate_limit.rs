@@ -56,13 +56,7 @@ fn client(sandbox: &RunningSandbox, store: RedisLimitStore, max: u32) -> Client 
 
 /// No `max + 1` accepted sends within any window, by the sandbox's own clock.
 fn assert_sliding(sandbox: &RunningSandbox, max: usize) -> Vec<SystemTime> {
-    let mut times: Vec<SystemTime> = sandbox.messages().iter().map(|m| m.received_at).collect();
-    times.sort();
-    for pair in times.windows(max + 1) {
-        let span = pair[max].duration_since(pair[0]).unwrap_or_default();
-        assert!(span >= WINDOW, "{} accepted within {span:?}", max + 1);
-    }
-    times
+    common::assert_accepted_in_a_sliding_window(sandbox, max, WINDOW)
 }
 
 async fn redis_connection(redis: &Redis) -> redis::aio::MultiplexedConnection {
@@ -301,11 +295,7 @@ async fn a_fallback_paces_locally_at_its_fraction_then_reports_to_redis() {
 #[tokio::test]
 async fn an_unreachable_redis_is_reported_within_the_time_limit() {
     // A port nobody listens on: refused at once, reported as unavailable.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = wasphere_testservers::unused_port();
     let sandbox = common::start(common::sandbox()).await;
     let store = RedisLimitStore::new(&format!("redis://:pw-secret@127.0.0.1:{port}/")).unwrap();
     let shown = format!("{store:?}");

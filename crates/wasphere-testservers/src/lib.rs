@@ -24,8 +24,18 @@ mod port;
 mod postgres;
 mod redis;
 mod skip;
+mod startup;
 mod unprivileged;
 
 pub use postgres::{Postgres, USER as POSTGRES_USER};
 pub use redis::Redis;
 pub use skip::REQUIRE_SERVERS;
+
+/// A loopback port nobody listens on right now (for a test of what happens when a
+/// server is not there).
+///
+/// # Panics
+/// When no port can be had at all.
+pub fn unused_port() -> u16 {
+    port::free().unwrap_or_else(|e| panic!("no free loopback port: {e}"))
+}

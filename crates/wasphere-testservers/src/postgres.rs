@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
 use crate::unprivileged::RunAs;
-use crate::{binaries, port, skip};
+use crate::{binaries, port, skip, startup};
 
 /// How long `postgres` may take to report itself ready.
 const STARTUP: Duration = Duration::from_secs(60);
@@ -200,34 +200,23 @@ impl Postgres {
         for (name, value) in settings {
             command.arg("-c").arg(format!("{name}={value}"));
         }
-        let Ok(mut child) = command.stdout(stdout).stderr(Stdio::from(log)).spawn() else {
+        let Ok(child) = command.stdout(stdout).stderr(Stdio::from(log)).spawn() else {
             return false;
         };
-        let deadline = Instant::now() + STARTUP;
-        while Instant::now() < deadline {
-            if matches!(child.try_wait(), Ok(Some(_))) {
-                return false;
-            }
-            if self.ready() {
-                self.child = Some(child);
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        false
-    }
-
-    /// The eighth line of `postmaster.pid` is the server's status.
-    fn ready(&self) -> bool {
-        std::fs::read_to_string(self.data().join("postmaster.pid"))
-            .is_ok_and(|pid_file| pid_file.lines().nth(7).map(str::trim) == Some("ready"))
+        let pid_file = self.data().join("postmaster.pid");
+        self.child = startup::wait_until_ready(child, STARTUP, || ready(&pid_file));
+        self.child.is_some()
     }
 
     fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("postgres.log")).unwrap_or_default()
     }
+}
+
+/// Whether the server says it is ready: the eighth line of `postmaster.pid` is its status.
+fn ready(pid_file: &Path) -> bool {
+    std::fs::read_to_string(pid_file)
+        .is_ok_and(|text| text.lines().nth(7).map(str::trim) == Some("ready"))
 }
 
 impl Drop for Postgres {

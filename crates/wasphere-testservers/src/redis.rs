@@ -4,11 +4,11 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::{binaries, port, skip};
+use crate::{binaries, port, skip, startup};
 
 /// How long a server may take to answer its first `PING`.
 const STARTUP: Duration = Duration::from_secs(15);
@@ -111,23 +111,12 @@ impl Redis {
             .stdout(Stdio::from(log))
             .stderr(stderr)
             .spawn();
-        let Ok(mut child) = child else {
+        let Ok(child) = child else {
             return false;
         };
-        let deadline = Instant::now() + STARTUP;
-        while Instant::now() < deadline {
-            if matches!(child.try_wait(), Ok(Some(_))) {
-                return false;
-            }
-            if pong(self.port) {
-                self.child = Some(child);
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        false
+        let port = self.port;
+        self.child = startup::wait_until_ready(child, STARTUP, || pong(port));
+        self.child.is_some()
     }
 
     fn log(&self) -> String {

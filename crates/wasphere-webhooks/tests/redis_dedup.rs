@@ -169,11 +169,7 @@ async fn redis_stopped_mid_run_answers_503_and_the_retry_is_handled_once_back() 
 
 #[tokio::test]
 async fn an_unreachable_redis_is_an_error_at_connect_without_the_password() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = wasphere_testservers::unused_port();
     let e = RedisStore::connect(&format!("redis://:pw-hidden@127.0.0.1:{port}/"))
         .await
         .unwrap_err();

@@ -4,7 +4,7 @@
 
 pub(crate) mod log_capture;
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use wasphere_client::{Client, ClientBuilder, RateLimit};
 use wasphere_sandbox::{
@@ -41,4 +41,21 @@ pub(crate) fn client_with_key(sandbox: &RunningSandbox, key: &str) -> ClientBuil
 /// How many answers of `status` the sandbox gave.
 pub(crate) fn count(sandbox: &RunningSandbox, status: u16) -> u64 {
     sandbox.status_counts().get(&status).copied().unwrap_or(0)
+}
+
+/// The sandbox's own record: no `max + 1` accepted sends within any `window`, by the times
+/// it recorded them (a moment after it counted them: the client's safety margin covers
+/// the difference).
+pub(crate) fn assert_accepted_in_a_sliding_window(
+    sandbox: &RunningSandbox,
+    max: usize,
+    window: Duration,
+) -> Vec<SystemTime> {
+    let mut times: Vec<SystemTime> = sandbox.messages().iter().map(|m| m.received_at).collect();
+    times.sort();
+    for pair in times.windows(max + 1) {
+        let span = pair[max].duration_since(pair[0]).unwrap_or_default();
+        assert!(span >= window, "{} accepted within {span:?}", max + 1);
+    }
+    times
 }
