@@ -43,7 +43,7 @@ fn limiter(store: RateLimitStore) -> RateLimiter {
 async fn sequential(limiter: &RateLimiter, count: usize) -> f64 {
     let started = Instant::now();
     for _ in 0..count {
-        limiter.acquire().await.unwrap();
+        let _slot = limiter.acquire().await.unwrap();
     }
     count as f64 / started.elapsed().as_secs_f64()
 }
@@ -57,7 +57,7 @@ async fn concurrent(limiters: Vec<RateLimiter>, per_sender: usize) -> f64 {
         .map(|limiter| {
             tokio::spawn(async move {
                 for _ in 0..per_sender {
-                    limiter.acquire().await.unwrap();
+                    let _slot = limiter.acquire().await.unwrap();
                 }
             })
         })
@@ -91,7 +91,7 @@ async fn main() {
     let local = limiter(RateLimitStore::in_process());
     let local_seq = best_of(|| sequential(&local, SEQUENTIAL)).await;
     let shared = limiter(store());
-    shared.acquire().await.unwrap(); // connect before timing
+    let _slot = shared.acquire().await.unwrap(); // connect before timing
     let redis_seq = best_of(|| sequential(&shared, SEQUENTIAL)).await;
 
     let local_conc = best_of(|| {
@@ -106,7 +106,7 @@ async fn main() {
     let redis_conc = best_of(|| async {
         let limiters: Vec<RateLimiter> = (0..SENDERS).map(|_| limiter(store())).collect();
         for l in &limiters {
-            l.acquire().await.unwrap(); // connect before timing
+            let _slot = l.acquire().await.unwrap(); // connect before timing
         }
         concurrent(limiters, PER_SENDER).await
     })

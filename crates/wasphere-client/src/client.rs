@@ -18,7 +18,7 @@ use wasphere_types::{
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
-use crate::rate_limit_store::{Limiter, RateLimitStore, RateLimiter};
+use crate::rate_limit_store::{Admission, Limiter, RateLimitStore, RateLimiter};
 use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::transport::Transport;
 
@@ -137,10 +137,39 @@ impl Client {
         session: &SessionId,
         message: &Message,
     ) -> Result<SendResponse, Error> {
+        self.send_after(session, message, None).await
+    }
+
+    /// Sends `message` with `session` in a slot already taken from this client's
+    /// [`rate_limiter`](Self::rate_limiter): the first attempt takes no other (a retry
+    /// after a 429 takes a new one, as always). An admission from another key's limiter
+    /// is not used: the send takes its own slot then.
+    ///
+    /// # Errors
+    /// As [`Client::send_with_session`].
+    pub async fn send_admitted(
+        &self,
+        session: &SessionId,
+        message: &Message,
+        admission: Admission,
+    ) -> Result<SendResponse, Error> {
+        self.send_after(session, message, Some(admission)).await
+    }
+
+    async fn send_after(
+        &self,
+        session: &SessionId,
+        message: &Message,
+        admission: Option<Admission>,
+    ) -> Result<SendResponse, Error> {
         // Before any slot is taken: an invalid message costs nothing.
         if self.inner.validate {
             message.validate()?;
         }
+        let admitted = match (&admission, &self.inner.limiter) {
+            (Some(admission), Some(limiter)) => admission.is_from(limiter),
+            _ => false,
+        };
         let message_type = message.message_type();
         let url = self.endpoint(session, message_type);
 
@@ -159,7 +188,7 @@ impl Client {
             idempotency: Idempotency::Send,
             operation: None,
         };
-        self.execute(&request).instrument(span).await
+        self.execute(&request, admitted).instrument(span).await
     }
 
     /// Whether requests are checked before they are sent.
@@ -205,10 +234,16 @@ impl Client {
             idempotency: Idempotency::of(operation),
             operation: Some(operation),
         };
-        self.execute(&request).instrument(span).await
+        self.execute(&request, false).instrument(span).await
     }
 
-    async fn execute<T: DeserializeOwned>(&self, request: &Outgoing) -> Result<T, Error> {
+    /// Sends `request` as the retry policy allows; `admitted`: its first attempt's slot was
+    /// taken by the caller already.
+    async fn execute<T: DeserializeOwned>(
+        &self,
+        request: &Outgoing,
+        admitted: bool,
+    ) -> Result<T, Error> {
         // Checked even without validation: the server refuses a larger body unread.
         if let Some(body) = request.body.as_ref().filter(|b| b.len() > MAX_BODY_BYTES) {
             return Err(Error::BodyTooLarge {
@@ -225,6 +260,7 @@ impl Client {
             &inner.retry_policy,
             inner.limiter.as_ref(),
             request.idempotency,
+            admitted,
             |n| {
                 attempts = n;
                 self.attempt(request, n, &last_status)

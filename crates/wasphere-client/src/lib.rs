@@ -112,7 +112,7 @@ pub use connection::{
 pub use delivery::Delivery;
 pub use error::{Error, TimeoutPhase};
 pub use error_class::ErrorClass;
-pub use rate_limit_store::{RateLimitStore, RateLimiter};
+pub use rate_limit_store::{Admission, RateLimitStore, RateLimiter};
 #[cfg(feature = "redis")]
 pub use redis_limit::{
     DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, OnRedisOutage, RedisLimitStore,

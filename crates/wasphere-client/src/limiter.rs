@@ -61,7 +61,15 @@ impl KeyLimiter {
     }
 
     /// Waits for a slot, in arrival order, and takes it.
+    #[cfg(test)]
     pub(crate) async fn acquire(&self) {
+        self.acquire_spaced(Duration::ZERO).await;
+    }
+
+    /// Waits for a slot at least `gap` after the previous admission (a smooth pace; the
+    /// gap counts only while that admission is inside the span), in arrival order, and
+    /// takes it.
+    pub(crate) async fn acquire_spaced(&self, gap: Duration) {
         let mut admitted = self.admitted.lock().await;
         loop {
             // Register for pause changes before reading the pause, so a 429 arriving
@@ -74,10 +82,13 @@ impl KeyLimiter {
             {
                 admitted.pop_front();
             }
-            let slot = match admitted.front() {
+            let window_slot = match admitted.front() {
                 Some(oldest) if admitted.len() >= self.max => later(*oldest, self.span),
                 _ => now,
             };
+            let slot = admitted
+                .back()
+                .map_or(window_slot, |last| window_slot.max(later(*last, gap)));
             let ready = self.pause().map_or(slot, |p| p.max(slot));
             if ready <= now {
                 admitted.push_back(now);
@@ -209,6 +220,19 @@ mod tests {
         let offsets: Vec<u128> = times.iter().map(|t| (*t - start).as_millis()).collect();
         assert_eq!(offsets, [0, 0, 0, 500, 500, 1000, 1000, 1000, 1500, 1500]);
         assert_sliding(&times, 5, W);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_gap_spaces_admissions_and_the_window_still_caps_them() {
+        let limiter = KeyLimiter::new(3, W, Duration::ZERO);
+        let start = Instant::now();
+        let mut offsets = Vec::new();
+        for _ in 0..5 {
+            limiter.acquire_spaced(Duration::from_millis(200)).await;
+            offsets.push((Instant::now() - start).as_millis());
+        }
+        // 200 ms apart, until the window (3 per second) holds the fourth to t=1 s.
+        assert_eq!(offsets, [0, 200, 400, 1000, 1200]);
     }
 
     #[tokio::test(start_paused = true)]

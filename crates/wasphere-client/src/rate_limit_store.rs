@@ -80,21 +80,51 @@ impl From<RedisLimitStore> for RateLimitStore {
 
 /// One key's rate limiter, as a [`Client`](crate::Client) uses it before every attempt:
 /// the same window (in this process or in Redis) that the client's sends take their
-/// turns in. Take turns from it to pace work of your own with the key's limit, e.g. to
-/// decide when the next job's turn has come before starting to prepare it. A slot taken
-/// here is a slot a send cannot take: do not take one for a message the client will
-/// send (it takes its own).
+/// turns in. Take a turn from it when the moment a message goes matters to you before
+/// the send starts (to record that it is going, to pace evenly), then hand the
+/// [`Admission`] to [`Client::send_admitted`](crate::Client::send_admitted), which then
+/// takes no second slot for its first attempt.
 ///
 /// ```no_run
-/// # async fn run(client: wasphere_client::Client) -> Result<(), wasphere_client::Error> {
+/// # async fn run(client: wasphere_client::Client, message: wasphere_client::Message)
+/// # -> Result<(), wasphere_client::Error> {
+/// use std::time::Duration;
+///
+/// let session = "my-session".parse().map_err(|_| wasphere_client::Error::Config(
+///     wasphere_client::ConfigError::NoSession))?;
 /// if let Some(limiter) = client.rate_limiter() {
-///     limiter.acquire().await?; // our turn in the key's window has come
+///     // One message a second at most, in every process sharing the key's store.
+///     let admission = limiter.acquire_spaced(Duration::from_secs(1)).await?;
+///     // …our turn has come: note that the message is going, then send it.
+///     client.send_admitted(&session, &message, admission).await?;
 /// }
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct RateLimiter {
     inner: Limiter,
+}
+
+/// A slot taken in a key's window ([`RateLimiter::acquire`]): the first attempt of
+/// [`Client::send_admitted`](crate::Client::send_admitted) uses it instead of taking one.
+/// Dropping it unused wastes the slot (the window stays correct, only slower).
+#[must_use = "an admission is a slot of the key's window: send with it, or it is wasted"]
+pub struct Admission {
+    limiter: Limiter,
+}
+
+impl std::fmt::Debug for Admission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Admission")
+    }
+}
+
+impl Admission {
+    /// Whether this slot was taken from `limiter` (a slot of another key's window does
+    /// not let a send skip its own).
+    pub(crate) fn is_from(&self, limiter: &Limiter) -> bool {
+        self.limiter.same_as(limiter)
+    }
 }
 
 impl RateLimiter {
@@ -107,8 +137,22 @@ impl RateLimiter {
     /// # Errors
     /// [`Error::RateLimitStore`] when the window is kept in Redis, Redis is out, and the
     /// store is set to fail.
-    pub async fn acquire(&self) -> Result<(), Error> {
-        self.inner.acquire().await
+    pub async fn acquire(&self) -> Result<Admission, Error> {
+        self.acquire_spaced(Duration::ZERO).await
+    }
+
+    /// Waits for a slot in the key's window that is also at least `gap` after the key's
+    /// latest admission (in every process, with a Redis store), and takes it: a smooth
+    /// pace of one admission per `gap` instead of bursts that fill the window. The gap
+    /// counts only while the latest admission is inside the window.
+    ///
+    /// # Errors
+    /// As [`acquire`](Self::acquire).
+    pub async fn acquire_spaced(&self, gap: Duration) -> Result<Admission, Error> {
+        self.inner.acquire_spaced(gap).await?;
+        Ok(Admission {
+            limiter: self.inner.clone(),
+        })
     }
 
     /// Holds everyone on the key (in every process sharing a Redis store) for `wait`, as a
@@ -142,13 +186,31 @@ impl Limiter {
     /// # Errors
     /// [`Error::RateLimitStore`] when the shared store is out and set to fail.
     pub(crate) async fn acquire(&self) -> Result<(), Error> {
+        self.acquire_spaced(Duration::ZERO).await
+    }
+
+    /// Waits for a slot at least `gap` after the latest admission and takes it.
+    ///
+    /// # Errors
+    /// As [`Limiter::acquire`].
+    pub(crate) async fn acquire_spaced(&self, gap: Duration) -> Result<(), Error> {
         match self {
             Limiter::Local(limiter) => {
-                limiter.acquire().await;
+                limiter.acquire_spaced(gap).await;
                 Ok(())
             }
             #[cfg(feature = "redis")]
-            Limiter::Redis(limiter) => Ok(limiter.acquire().await?),
+            Limiter::Redis(limiter) => Ok(limiter.acquire(gap).await?),
+        }
+    }
+
+    fn same_as(&self, other: &Limiter) -> bool {
+        match (self, other) {
+            (Limiter::Local(a), Limiter::Local(b)) => Arc::ptr_eq(a, b),
+            #[cfg(feature = "redis")]
+            (Limiter::Redis(a), Limiter::Redis(b)) => Arc::ptr_eq(a, b),
+            #[cfg(feature = "redis")]
+            _ => false,
         }
     }
 

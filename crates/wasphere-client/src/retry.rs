@@ -320,12 +320,14 @@ pub(crate) fn jitter_for(wait: Duration) -> Duration {
 const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 
 /// Runs `attempt` (given the attempt number, from 1) of a request of `idempotency` until
-/// it succeeds or the policy stops. Each attempt first takes a slot from `limiter`; a 429
-/// pauses the limiter for everyone.
+/// it succeeds or the policy stops. Each attempt first takes a slot from `limiter`, except
+/// the first when the caller took it already (`first_admitted`); a 429 pauses the limiter
+/// for everyone.
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
     limiter: Option<&Limiter>,
     idempotency: Idempotency,
+    first_admitted: bool,
     mut attempt: F,
 ) -> Result<T, Error>
 where
@@ -338,7 +340,9 @@ where
     let mut number = 0u32;
     loop {
         number = number.saturating_add(1);
-        if let Some(limiter) = limiter {
+        if let Some(limiter) = limiter
+            && !(first_admitted && number == 1)
+        {
             // A shared store that is out (and set to fail) ends the send: nothing went
             // out, and waiting here for Redis to return would be a hang.
             limiter.acquire().await?;
@@ -477,7 +481,7 @@ mod tests {
             policy: &RetryPolicy,
             idempotency: Idempotency,
         ) -> Result<u32, Error> {
-            run(policy, None, idempotency, |n| self.call(n)).await
+            run(policy, None, idempotency, false, |n| self.call(n)).await
         }
     }
 
@@ -637,6 +641,7 @@ mod tests {
             &RetryPolicy::none(),
             Some(&limiter),
             Idempotency::Send,
+            false,
             |n| script.call(n),
         )
         .await;
@@ -648,12 +653,50 @@ mod tests {
                 &RetryPolicy::none(),
                 Some(&limiter),
                 Idempotency::Send,
+                false,
                 |n| other.call(n)
             )
             .await,
             Ok(1)
         );
         assert_eq!(start.elapsed(), Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_first_attempt_admitted_by_the_caller_takes_no_second_slot() {
+        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
+            1,
+            Duration::from_secs(60),
+            Duration::ZERO,
+        )));
+        limiter.acquire().await.unwrap();
+        let start = Instant::now();
+        let script = Script::new(vec![]);
+        assert_eq!(
+            run(
+                &RetryPolicy::none(),
+                Some(&limiter),
+                Idempotency::Send,
+                true,
+                |n| script.call(n)
+            )
+            .await,
+            Ok(1)
+        );
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        // Without the caller's slot, the full window is waited out.
+        assert_eq!(
+            run(
+                &RetryPolicy::none(),
+                Some(&limiter),
+                Idempotency::Send,
+                false,
+                |n| script.call(n)
+            )
+            .await,
+            Ok(1)
+        );
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 
     #[tokio::test(start_paused = true)]
@@ -669,7 +712,7 @@ mod tests {
         let script = Script::new(vec![rate_limited(20)]);
         let policy = RetryPolicy::default().deadline(Duration::from_secs(30));
         let limiter_ref = &limiter;
-        let result = run(&policy, Some(limiter_ref), Idempotency::Send, |n| {
+        let result = run(&policy, Some(limiter_ref), Idempotency::Send, false, |n| {
             script.call(n)
         })
         .await;

@@ -160,6 +160,77 @@ async fn a_429_seen_by_one_process_pauses_the_others() {
     sandbox.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spaced_pace_holds_across_stores_on_the_servers_clock() {
+    let Some(redis) = Redis::start("a_spaced_pace_holds_across_stores_on_the_servers_clock") else {
+        return;
+    };
+    let sandbox = common::start(common::sandbox()).await;
+    let gap = Duration::from_millis(40);
+    let mut takers = Vec::new();
+    for _ in 0..3 {
+        let limiter = client(&sandbox, RedisLimitStore::new(&redis.url()).unwrap(), 1_000)
+            .rate_limiter()
+            .unwrap();
+        takers.push(tokio::spawn(async move {
+            for _ in 0..8 {
+                let _slot = limiter.acquire_spaced(gap).await.unwrap();
+            }
+        }));
+    }
+    for t in takers {
+        tokio::time::timeout(HANG_GUARD, t).await.unwrap().unwrap();
+    }
+    // The admissions as Redis recorded them, on its own clock, in µs.
+    let mut redis_conn = redis_connection(&redis).await;
+    let keys: Vec<String> = redis_conn.keys("*:window:*").await.unwrap();
+    let scored: Vec<(String, f64)> = redis_conn.zrange_withscores(&keys[0], 0, -1).await.unwrap();
+    assert_eq!(scored.len(), 24);
+    for pair in scored.windows(2) {
+        let apart = pair[1].1 - pair[0].1;
+        assert!(apart >= 40_000.0, "admissions {apart} µs apart");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_send_in_an_admitted_slot_takes_no_other() {
+    let Some(redis) = Redis::start("a_send_in_an_admitted_slot_takes_no_other") else {
+        return;
+    };
+    let sandbox = common::start(common::sandbox()).await;
+    let client = client(&sandbox, RedisLimitStore::new(&redis.url()).unwrap(), 10);
+    let session = wasphere_sandbox::DEFAULT_SESSION.parse().unwrap();
+    let admission = client.rate_limiter().unwrap().acquire().await.unwrap();
+    client
+        .send_admitted(&session, &hello(0), admission)
+        .await
+        .unwrap();
+    // A slot of another key's limiter does not count for this one.
+    let other = common::client_with_key(&sandbox, "wsk_test_another_key")
+        .rate_limit(limited(10))
+        .rate_limit_store(RedisLimitStore::new(&redis.url()).unwrap())
+        .build()
+        .unwrap();
+    let foreign = other.rate_limiter().unwrap().acquire().await.unwrap();
+    client
+        .send_admitted(&session, &hello(1), foreign)
+        .await
+        .unwrap();
+    let mut redis_conn = redis_connection(&redis).await;
+    let mut windows: Vec<String> = redis_conn.keys("*:window:*").await.unwrap();
+    windows.sort();
+    let mut counts = Vec::new();
+    for w in &windows {
+        let n: usize = redis_conn.zcard(w).await.unwrap();
+        counts.push(n);
+    }
+    counts.sort();
+    // This key: one slot per send (the admitted one, then its own); the other key: one.
+    assert_eq!(counts, [1, 2]);
+    sandbox.shutdown().await;
+}
+
 #[tokio::test]
 async fn keys_in_redis_never_contain_the_api_key_and_expire() {
     let Some(redis) = Redis::start("keys_in_redis_never_contain_the_api_key_and_expire") else {

@@ -75,22 +75,23 @@ impl RedisKeyLimiter {
         }
     }
 
-    /// Waits for a slot of the shared window and takes it.
+    /// Waits for a slot of the shared window at least `gap` after the key's latest
+    /// admission in any process (zero: no spacing), and takes it.
     ///
     /// # Errors
     /// When Redis cannot be reached and the store is set to [`OnRedisOutage::Fail`].
-    pub(crate) async fn acquire(&self) -> Result<(), RateLimitStoreError> {
+    pub(crate) async fn acquire(&self, gap: Duration) -> Result<(), RateLimitStoreError> {
         let _turn = self.turn.lock().await;
         loop {
             if let Some(fallback) = &self.fallback
                 && fallback.redis_skipped()
             {
-                fallback.acquire().await;
+                fallback.acquire(gap).await;
                 return Ok(());
             }
             let reported = self.fallback.as_ref().map(Fallback::unreported_ages);
             let verdict = self
-                .admit(reported.as_ref().map_or(&[][..], |(_, ages)| ages))
+                .admit(gap, reported.as_ref().map_or(&[][..], |(_, ages)| ages))
                 .await;
             match (verdict, &self.fallback) {
                 (Ok(verdict), fallback) => {
@@ -105,7 +106,7 @@ impl RedisKeyLimiter {
                 (Err(e), None) => return Err(e),
                 (Err(e), Some(fallback)) => {
                     fallback.redis_failed(&e);
-                    fallback.acquire().await;
+                    fallback.acquire(gap).await;
                     return Ok(());
                 }
             }
@@ -135,16 +136,25 @@ impl RedisKeyLimiter {
         }
     }
 
-    async fn admit(&self, replayed_ages: &[u64]) -> Result<Verdict, RateLimitStoreError> {
+    async fn admit(
+        &self,
+        gap: Duration,
+        replayed_ages: &[u64],
+    ) -> Result<Verdict, RateLimitStoreError> {
         let member = format!("{:016x}", rand::random::<u64>());
         let (window, pause) = (self.names.window.clone(), self.names.pause.clone());
-        let (max, span) = (self.max, scripts::micros(self.span));
+        let (max, span, gap) = (self.max, scripts::micros(self.span), scripts::micros(gap));
         let ages = replayed_ages.to_vec();
         let reply: Vec<i64> = self
             .connection
             .run(|mut connection| async move {
                 let mut invocation = scripts::admit().key(window);
-                invocation.key(pause).arg(max).arg(span).arg(member);
+                invocation
+                    .key(pause)
+                    .arg(max)
+                    .arg(span)
+                    .arg(member)
+                    .arg(gap);
                 for age in ages {
                     invocation.arg(age);
                 }
@@ -180,8 +190,8 @@ impl Fallback {
         state.skip_redis_until = Some(Instant::now() + RECHECK_AFTER);
     }
 
-    async fn acquire(&self) {
-        self.limiter.acquire().await;
+    async fn acquire(&self, gap: Duration) {
+        self.limiter.acquire_spaced(gap).await;
         self.state().unreported.push(Instant::now());
     }
 

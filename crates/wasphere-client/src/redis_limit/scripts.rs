@@ -9,16 +9,18 @@ use redis::Script;
 /// One admission under contract section 3's sliding window: at most `max` admissions in
 /// any `span` (window plus safety margin), and none before the key's pause ends.
 ///
-/// KEYS: window, pause. ARGV: max, span (µs), a member id unique to this admission, then
-/// the ages (µs) of admissions this process made on its own during an outage, which are
-/// recorded first so the window counts them.
+/// KEYS: window, pause. ARGV: max, span (µs), a member id unique to this admission, the
+/// gap (µs) to keep after the latest admission (0 for none: a smooth pace spaces
+/// admissions across every process), then the ages (µs) of admissions this process made on
+/// its own during an outage, which are recorded first so the window counts them.
 /// Returns `{1, 0}` when admitted, else `{0, µs to wait}`.
 const ADMIT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local max = tonumber(ARGV[1])
 local span = tonumber(ARGV[2])
-for i = 4, #ARGV do
+local gap = tonumber(ARGV[4])
+for i = 5, #ARGV do
   redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i]), ARGV[3] .. ':' .. i)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
@@ -27,6 +29,13 @@ local count = redis.call('ZCARD', KEYS[1])
 if count >= max then
   local blocking = redis.call('ZRANGE', KEYS[1], count - max, count - max, 'WITHSCORES')
   ready = tonumber(blocking[2]) + span
+end
+if gap > 0 and count > 0 then
+  local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local spaced = tonumber(latest[2]) + gap
+  if spaced > ready then
+    ready = spaced
+  end
 end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 if pause > ready then
@@ -37,7 +46,7 @@ if ready <= now then
   redis.call('PEXPIRE', KEYS[1], math.ceil(span / 1000) + 1000)
   return {1, 0}
 end
-if #ARGV > 3 then
+if #ARGV > 4 then
   redis.call('PEXPIRE', KEYS[1], math.ceil(span / 1000) + 1000)
 end
 return {0, ready - now}
