@@ -15,7 +15,7 @@ use crate::feed::Feed;
 use crate::importer::{ImportState, Sorter, import};
 use crate::input::CampaignSource;
 use crate::journal::{
-    CampaignRecord, Counts, Journal, KeySettings, Recovered, RowState, StoredSettings,
+    CampaignRecord, Counts, Journal, JournalError, KeySettings, Recovered, RowState, StoredSettings,
 };
 use crate::pacer::Pacer;
 use crate::plan::{DelayRange, KeyPace, PacePlan, Pacing};
@@ -506,22 +506,33 @@ impl Campaign {
     ) -> Result<(bool, bool), CampaignError> {
         let digest = source.and_then(|s| s.digest.clone());
         let name = source.and_then(|s| s.name.clone());
-        let Some(existing) = journal.campaign().await? else {
-            if source.is_none() {
-                return Err(CampaignError::NoSource);
+        let existing = match journal.campaign().await? {
+            Some(existing) => existing,
+            None => {
+                if source.is_none() {
+                    return Err(CampaignError::NoSource);
+                }
+                let created = journal
+                    .create(CampaignRecord {
+                        message_type: self.template.message_type(),
+                        template: self.template.source().to_owned(),
+                        source_digest: digest.clone(),
+                        source_name: name.clone(),
+                        settings: self.settings(),
+                        import_complete: false,
+                        created_at_ms: now_ms(),
+                    })
+                    .await;
+                match created {
+                    Ok(()) => return Ok((true, false)),
+                    // Another worker of a shared journal created it meanwhile: join it.
+                    Err(JournalError::AlreadyCreated) => journal
+                        .campaign()
+                        .await?
+                        .ok_or(JournalError::AlreadyCreated)?,
+                    Err(e) => return Err(e.into()),
+                }
             }
-            journal
-                .create(CampaignRecord {
-                    message_type: self.template.message_type(),
-                    template: self.template.source().to_owned(),
-                    source_digest: digest,
-                    source_name: name,
-                    settings: self.settings(),
-                    import_complete: false,
-                    created_at_ms: now_ms(),
-                })
-                .await?;
-            return Ok((true, false));
         };
         let changed = if existing.message_type != self.template.message_type() {
             Some((Changed::MessageType, existing.message_type.to_string()))

@@ -41,7 +41,7 @@ impl<'a, J: Journal> Feed<'a, J> {
         loop {
             let mut added = pin!(self.import.added.notified());
             added.as_mut().enable();
-            {
+            let look_again = {
                 let mut queue = self.queue.lock().await;
                 if queue.iter().any(|r| eligible(r, session)) {
                     return Ok(true);
@@ -53,14 +53,23 @@ impl<'a, J: Journal> Feed<'a, J> {
                     queue.extend(claimed);
                     continue;
                 }
-                if import_done {
-                    if queue.is_empty() {
-                        self.exhausted.store(true, Ordering::Release);
-                    }
+                if !import_done {
+                    None
+                } else if !queue.is_empty() {
+                    return Ok(false);
+                } else if let Some(wait) = self.journal.held_elsewhere().await? {
+                    // Other workers of a shared journal hold rows: a dead one's come back
+                    // to the pool once its lease expires.
+                    Some(wait)
+                } else {
+                    self.exhausted.store(true, Ordering::Release);
                     return Ok(false);
                 }
+            };
+            match look_again {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => added.await,
             }
-            added.await;
         }
     }
 

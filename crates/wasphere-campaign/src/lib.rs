@@ -96,6 +96,8 @@ pub use error::{CampaignError, Changed};
 pub use export::{ExportError, ExportFormat, export};
 pub use input::CampaignSource;
 pub use journal::{DeliveryStatus, Journal, JournalError, MemoryJournal, RowState, SqliteJournal};
+#[cfg(feature = "postgres")]
+pub use journal::{PostgresJournal, PostgresJournalBuilder};
 pub use plan::{DelayRange, KeyPace, PacePlan, Pacing, PlanError};
 pub use prepare::PreparedRow;
 pub use problem::{RowProblem, RowReport};

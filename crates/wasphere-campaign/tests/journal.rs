@@ -340,3 +340,33 @@ async fn files_that_are_not_journals_are_named_as_such() {
     let journal = SqliteJournal::open(&empty).unwrap();
     assert!(journal.campaign().await.unwrap().is_none());
 }
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_journal_obeys_the_rules_and_keeps_them_in_the_database() {
+    use wasphere_campaign::PostgresJournal;
+    let Some(server) = wasphere_testservers::Postgres::start("postgres journal rules") else {
+        return;
+    };
+    let url = server.create_database("rules");
+    {
+        let journal = PostgresJournal::builder(&url).connect().await.unwrap();
+        obeys_the_rules(&journal).await;
+    }
+    // Connected again (the migrations find their tables made): the same campaign and rows.
+    let journal = PostgresJournal::builder(&url).connect().await.unwrap();
+    assert_eq!(journal.campaign().await.unwrap(), Some(record()));
+    let counts = journal.counts().await.unwrap();
+    assert_eq!(counts.total(), 9);
+    assert_eq!(counts.get(RowState::Pending), 6);
+    // An observer reads, records statuses, and claims nothing.
+    let observer = PostgresJournal::builder(&url)
+        .connect_observer()
+        .await
+        .unwrap();
+    assert_eq!(observer.counts().await.unwrap(), counts);
+    assert!(matches!(
+        observer.claim(1).await,
+        Err(JournalError::NotTheRunner)
+    ));
+}

@@ -2,10 +2,10 @@
 //! every row is, kept so that a crash loses nothing and sends nothing twice.
 //!
 //! [`Journal`] is the seam between the campaign engine and a storage backend. This crate has
-//! two: [`SqliteJournal`] (a file, durable, one process at a time) and [`MemoryJournal`]
-//! (nothing kept; for tests and benchmarks). A backend shared by several workers (for
-//! example on PostgreSQL, claiming rows with `FOR UPDATE SKIP LOCKED` and leases) implements
-//! the same trait with the same guarantees:
+//! [`SqliteJournal`] (a file, durable, one process at a time), [`MemoryJournal`] (nothing
+//! kept; for tests and benchmarks) and, with the `postgres` feature, `PostgresJournal` (one
+//! campaign shared by several workers: rows claimed with `FOR UPDATE SKIP LOCKED`, leases
+//! with a heartbeat). Every backend keeps the same guarantees:
 //!
 //! 1. [`Journal::mark_sending`] returns only once the `sending` state is durable: the engine
 //!    sends a row's request only after it returns.
@@ -19,15 +19,20 @@
 
 mod lock;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod record;
 mod sqlite;
 mod state;
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::time::Duration;
 
 pub use lock::JournalLock;
 pub use memory::MemoryJournal;
+#[cfg(feature = "postgres")]
+pub use postgres::{DEFAULT_CLAIM_BATCH, DEFAULT_LEASE, PostgresJournal, PostgresJournalBuilder};
 pub use record::{CampaignRecord, JOURNAL_FORMAT, KeySettings, StoredSettings};
 pub use sqlite::SqliteJournal;
 pub use state::{RowState, UnknownState};
@@ -316,6 +321,33 @@ pub enum JournalError {
     /// The journal was closed while a request was waiting.
     #[error("the journal was closed")]
     Closed,
+    /// The journal's address does not parse (a PostgreSQL URL, for instance).
+    #[error("the journal's address is not valid: {detail}")]
+    InvalidAddress {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The journal's server cannot be reached, or refused to log in.
+    #[error("cannot reach the journal {path}: {detail}")]
+    Unreachable {
+        /// The journal, as it is safe to show.
+        path: String,
+        /// What the connection said.
+        detail: String,
+    },
+    /// This worker's lease on a shared campaign expired (it was stopped, or cut off from
+    /// the journal, for longer than the lease): other workers took its rows, so it sends
+    /// nothing more. Rows it was sending are `unknown`; run it again to rejoin.
+    #[error(
+        "this worker's lease on {path} expired (no heartbeat for {}): other workers took its rows, so it stopped; run it again to rejoin",
+        humantime::format_duration(*lease)
+    )]
+    LeaseLost {
+        /// The journal, as it is safe to show.
+        path: String,
+        /// The lease.
+        lease: Duration,
+    },
 }
 
 /// Storage for a campaign: see the [module documentation](self) for the guarantees every
@@ -359,6 +391,16 @@ pub trait Journal: Send + Sync {
         &self,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<ClaimedRow>, JournalError>> + Send;
+
+    /// When [`claim`](Self::claim) found nothing: whether rows held by other workers of a
+    /// shared journal may still come back to the pool (a dead worker's claims, once its
+    /// lease expires), and how long to wait before claiming again; `None` when no row will
+    /// come. A journal with one runner has no other workers: the default says `None`.
+    fn held_elsewhere(
+        &self,
+    ) -> impl Future<Output = Result<Option<Duration>, JournalError>> + Send {
+        async { Ok(None) }
+    }
 
     /// Gives claimed rows back (the engine stopped before sending them).
     fn release(&self, lines: Vec<u64>) -> impl Future<Output = Result<(), JournalError>> + Send;
