@@ -6,10 +6,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
-use wasphere_client::{ClientBuilder, RateLimit, RetryPolicy};
+use wasphere_client::{ClientBuilder, RateLimit, RateLimiter, RetryPolicy};
 use wasphere_types::SessionId;
 
-use crate::dispatch::{Dispatcher, KeyRuntime, Lane};
+use crate::dispatch::{Dispatcher, KeyRuntime, Lane, SharedPace};
 use crate::error::{CampaignError, Changed};
 use crate::feed::Feed;
 use crate::importer::{ImportState, Sorter, import};
@@ -37,6 +37,13 @@ const DEFAULT_MARGIN: Duration = Duration::from_millis(250);
 /// The campaign builds the key's client from `builder` with the key's rate limit and
 /// margin, and with [`RetryPolicy::default`] (which never repeats a request that may have
 /// been delivered) unless [`CampaignKey::retry_policy`] says otherwise.
+///
+/// When `builder` keeps the key's window in a shared store
+/// ([`ClientBuilder::rate_limit_store`] with Redis), each row takes its turn there, before
+/// it is marked `sending`: every process sending with the key (several workers of one
+/// campaign, or other programs) stays within the limit together, evenly spaced across all
+/// of them with smooth pacing. If the store is out and set to fail, the campaign stops with
+/// the row still pending, resumable.
 #[derive(Debug, Clone)]
 pub struct CampaignKey {
     builder: ClientBuilder,
@@ -488,10 +495,22 @@ impl Campaign {
                 .retry_policy(key.retry_policy.clone().unwrap_or_default())
                 .build()
                 .map_err(|source| CampaignError::Client { key: label, source })?;
+            let pace = pace_of(key);
+            let shared = client
+                .rate_limiter()
+                .filter(RateLimiter::is_shared)
+                .map(|limiter| SharedPace {
+                    limiter,
+                    gap: match (self.pacing, pace.span()) {
+                        (Pacing::Smooth, Some((max, span))) => span / max.max(1),
+                        _ => Duration::ZERO,
+                    },
+                });
             keys.push(KeyRuntime {
                 client,
-                pacer: Pacer::new(self.pacing, &pace_of(key)),
+                pacer: Pacer::new(self.pacing, &pace),
                 in_flight: Arc::new(Semaphore::new(self.max_in_flight)),
+                shared,
             });
         }
         Ok((keys, lanes))

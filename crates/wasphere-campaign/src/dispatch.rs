@@ -5,12 +5,13 @@
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, sleep_until};
-use wasphere_client::{Client, ErrorClass};
+use wasphere_client::{Admission, Client, ErrorClass, RateLimiter};
 use wasphere_types::{Message, MessageType, SessionId};
 
 use crate::feed::Feed;
@@ -28,6 +29,17 @@ pub(crate) struct KeyRuntime {
     /// Rows between their turn and their answer: each is marked, then at once sent, so
     /// after a crash only these can be `unknown`.
     pub(crate) in_flight: Arc<Semaphore>,
+    /// The key's window when it is kept in a shared store (Redis): turns are taken there,
+    /// so every process sending with the key paces together, instead of by the pacer.
+    pub(crate) shared: Option<SharedPace>,
+}
+
+/// Turns taken from a key's window shared by several processes.
+pub(crate) struct SharedPace {
+    pub(crate) limiter: RateLimiter,
+    /// The least time between two of the key's admissions, in every process (smooth
+    /// pacing); zero to fill the window (window pacing).
+    pub(crate) gap: Duration,
 }
 
 /// One session sending with one key.
@@ -62,6 +74,8 @@ struct Turn {
     lane: usize,
     row: ClaimedRow,
     permit: OwnedSemaphorePermit,
+    /// The slot taken in a shared window, which the send uses instead of taking another.
+    admission: Option<Admission>,
 }
 
 /// A send that finished.
@@ -211,10 +225,29 @@ impl<J: Journal> Dispatcher<'_, J> {
             if !self.feed.wait_available(session.as_str()).await? {
                 return Ok(None);
             }
+            if let Some(shared) = &key.shared {
+                // A store that is out (and set to fail) gives no slot: the send then fails
+                // with the store's error, which stops the campaign with the row pending.
+                let admission = shared.limiter.acquire_spaced(shared.gap).await.ok();
+                if let Some(row) = self.feed.take(session.as_str()).await {
+                    return Ok(Some(Turn {
+                        lane,
+                        row,
+                        permit,
+                        admission,
+                    }));
+                }
+                continue;
+            }
             let slot = key.pacer.next_slot().await;
             if let Some(row) = self.feed.take(session.as_str()).await {
                 slot.take();
-                return Ok(Some(Turn { lane, row, permit }));
+                return Ok(Some(Turn {
+                    lane,
+                    row,
+                    permit,
+                    admission: None,
+                }));
             }
             // Another session took it meanwhile; the slot stays unused.
         }
@@ -234,11 +267,24 @@ impl<J: Journal> Dispatcher<'_, J> {
 
     /// Sends a row whose `sending` mark is durable.
     async fn send(&self, turn: Turn) -> Done {
-        let Turn { lane, row, permit } = turn;
+        let Turn {
+            lane,
+            row,
+            permit,
+            admission,
+        } = turn;
         let Lane { key, session } = &self.lanes[lane];
         let runtime = &self.keys[*key];
         let verdict = match Message::parse(self.message_type, row.body.as_bytes()) {
-            Ok(message) => judge(runtime.client.send_with_session(session, &message).await),
+            Ok(message) => judge(match admission {
+                Some(admission) => {
+                    runtime
+                        .client
+                        .send_admitted(session, &message, admission)
+                        .await
+                }
+                None => runtime.client.send_with_session(session, &message).await,
+            }),
             Err(e) => Verdict::Failed {
                 class: ErrorClass::Invalid,
                 message: format!("the journal's body for this row does not parse: {e}"),

@@ -42,7 +42,7 @@ pub(crate) fn judge(result: Result<SendResponse, Error>) -> Verdict {
     let for_every_row = matches!(
         class,
         ErrorClass::Auth | ErrorClass::NotFound | ErrorClass::Server
-    ) || matches!(error, Error::Config(_));
+    ) || matches!(error, Error::Config(_) | Error::RateLimitStore(_));
     if for_every_row {
         Verdict::Fatal { class, message }
     } else {
@@ -65,6 +65,12 @@ mod tests {
         for e in fatal {
             assert!(matches!(judge(Err(e)), Verdict::Fatal { .. }));
         }
+        // The shared rate limit's store is out (and set to fail): no row can take its turn.
+        let store_out = Error::RateLimitStore(wasphere_client::RateLimitStoreError::Unavailable {
+            url: "redis://127.0.0.1:6379".to_owned(),
+            reason: "connection refused".to_owned(),
+        });
+        assert!(matches!(judge(Err(store_out)), Verdict::Fatal { .. }));
     }
 
     #[test]

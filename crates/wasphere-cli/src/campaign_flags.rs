@@ -286,8 +286,10 @@ pub(crate) struct CampaignRunArgs {
     #[command(flatten)]
     pub(crate) rows: RowsArgs,
     /// The journal: an SQLite file holding the campaign and every row's state (created
-    /// if missing; an existing one is resumed).
-    #[arg(long, value_name = "FILE")]
+    /// if missing; an existing one is resumed), or a PostgreSQL database
+    /// (postgres://user@host/db, password in PGPASSWORD) that several workers share: start
+    /// the same command on several machines and they send the campaign together.
+    #[arg(long, value_name = "FILE|URL")]
     pub(crate) journal: PathBuf,
     #[command(flatten)]
     pub(crate) template: TemplateArgs,
@@ -296,7 +298,29 @@ pub(crate) struct CampaignRunArgs {
     #[command(flatten)]
     pub(crate) connection: CampaignConnectionArgs,
     #[command(flatten)]
+    pub(crate) workers: Box<WorkersArgs>,
+    #[command(flatten)]
     pub(crate) resume: ResumeFlags,
+}
+
+/// Several processes on one campaign, or one key.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Several workers")]
+pub(crate) struct WorkersArgs {
+    /// With a postgres:// journal: how long this worker's claims outlive its last
+    /// heartbeat. A worker that dies holds its rows this long; then its `sending` rows
+    /// become `unknown` and its other rows go to the workers left.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub(crate) lease: Duration,
+    /// Share each key's rate limit through this Redis (redis://[:password@]host[:port][/db])
+    /// with every worker and process that uses the key: together they stay within it, and a
+    /// 429 seen by one pauses all [env: WASPHERE_REDIS_URL]
+    #[arg(long, value_name = "URL", env = crate::shared_limit::ENV_REDIS_URL, hide_env = true, hide_env_values = true)]
+    pub(crate) redis: Option<String>,
+    /// With --redis: if Redis is out, keep sending at this fraction of the limit (e.g. 0.25
+    /// with four workers) instead of stopping the campaign (resumable)
+    #[arg(long, value_name = "SHARE", requires = "redis")]
+    pub(crate) redis_fallback: Option<f64>,
 }
 
 /// What a resume may do that a plain one does not.
@@ -316,7 +340,7 @@ pub(crate) struct ResumeFlags {
 /// `wasphere campaign resume`.
 #[derive(Debug, Args)]
 pub(crate) struct CampaignResumeArgs {
-    /// The campaign's journal.
+    /// The campaign's journal (a file, or a postgres:// URL).
     #[arg(value_name = "JOURNAL")]
     pub(crate) journal: PathBuf,
     #[command(flatten)]
@@ -327,12 +351,14 @@ pub(crate) struct CampaignResumeArgs {
     /// The API key itself. Avoid: other users can see it in the process list.
     #[arg(long, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
+    #[command(flatten)]
+    pub(crate) workers: WorkersArgs,
 }
 
 /// `wasphere campaign status`.
 #[derive(Debug, Args)]
 pub(crate) struct CampaignStatusArgs {
-    /// The campaign's journal.
+    /// The campaign's journal (a file, or a postgres:// URL).
     #[arg(value_name = "JOURNAL")]
     pub(crate) journal: PathBuf,
     /// How many failed and unknown rows to list.
@@ -343,7 +369,7 @@ pub(crate) struct CampaignStatusArgs {
 /// `wasphere campaign export`.
 #[derive(Debug, Args)]
 pub(crate) struct CampaignExportArgs {
-    /// The campaign's journal.
+    /// The campaign's journal (a file, or a postgres:// URL).
     #[arg(value_name = "JOURNAL")]
     pub(crate) journal: PathBuf,
     /// csv (with a header line) or jsonl.

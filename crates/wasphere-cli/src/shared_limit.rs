@@ -43,8 +43,10 @@ impl SharedLimitArgs {
     }
 }
 
+/// The Redis store at `url`: failing when Redis is out, or falling back to `fallback` of
+/// the limit in this process.
 #[cfg(feature = "redis")]
-fn redis_store(
+pub(crate) fn redis_store(
     url: &str,
     fallback: Option<f64>,
 ) -> Result<wasphere_client::RateLimitStore, Failure> {
@@ -68,8 +70,9 @@ fn redis_store(
         })
 }
 
+/// Without the `redis` feature: an error saying so.
 #[cfg(not(feature = "redis"))]
-fn redis_store(
+pub(crate) fn redis_store(
     _url: &str,
     _fallback: Option<f64>,
 ) -> Result<wasphere_client::RateLimitStore, Failure> {

@@ -8,57 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
+use common::campaign::{Seeded, TEMPLATE, campaign_dir, child_in, csv, phone, received};
 use common::{TestSandbox, stderr, stdout, wasphere_at, wasphere_child};
 use wasphere_campaign::journal::RowFilter;
 use wasphere_campaign::{Journal, RowState, SqliteJournal};
-use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
-
-const TEMPLATE: &str =
-    r#"{"to": "{{ phoneNumber }}", "text": "Hello {{ firstName }}, your order is ready!"}"#;
-
-fn phone(i: usize) -> String {
-    format!("92300{i:07}")
-}
-
-/// The n8n-style CSV: `phoneNumber,firstName`, `n` distinct numbers from line 2.
-fn csv(n: usize) -> String {
-    let mut text = String::from("phoneNumber,firstName\n");
-    for i in 0..n {
-        text.push_str(&format!("{},Customer {i}\n", phone(i)));
-    }
-    text
-}
-
-/// The recipients the sandbox accepted, with how many times each.
-fn received(sandbox: &TestSandbox) -> BTreeMap<String, usize> {
-    let mut seen = BTreeMap::new();
-    for m in sandbox.running().messages() {
-        *seen
-            .entry(m.body["to"].as_str().unwrap().to_owned())
-            .or_insert(0) += 1;
-    }
-    seen
-}
-
-/// `wasphere ARGS` as a child process in `dir`, pointed at `sandbox` by the environment.
-fn child_in(dir: &Path, sandbox: &TestSandbox, args: &[&str]) -> std::process::Command {
-    let mut cmd = wasphere_child(dir);
-    cmd.current_dir(dir)
-        .env("WASPHERE_BASE_URL", sandbox.base_url())
-        .env("WASPHERE_API_KEY", DEFAULT_API_KEY)
-        .env("WASPHERE_WORKSPACE", DEFAULT_WORKSPACE)
-        .env("WASPHERE_SESSION", DEFAULT_SESSION)
-        .args(args);
-    cmd
-}
-
-/// A directory holding `rows.csv` (`n` rows) and the template `t.text.json`.
-fn campaign_dir(n: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rows.csv"), csv(n)).unwrap();
-    std::fs::write(dir.path().join("t.text.json"), TEMPLATE).unwrap();
-    dir
-}
+use wasphere_sandbox::DEFAULT_API_KEY;
 
 /// `campaign run` of [`campaign_dir`]'s rows and template into `c.db`, at `rate`, then `extra`.
 fn run_args<'a>(rate: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
@@ -359,18 +313,6 @@ fn a_disconnected_session_stops_the_campaign_with_its_exit_code() {
         text.contains("resume with: wasphere campaign resume c.db"),
         "{text}"
     );
-}
-
-/// A tiny seeded generator (xorshift64*), so the kill times are the same on every run.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next_in(&mut self, lo: u64, hi: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        lo + self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (hi - lo + 1)
-    }
 }
 
 #[test]

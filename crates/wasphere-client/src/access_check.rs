@@ -59,11 +59,13 @@ impl Client {
     /// # Errors
     /// What a send would have met: [`Error::Unauthorized`] or [`Error::Forbidden`] for the
     /// key, [`Error::NotFound`] for the workspace or session, [`Error::NotWaSphere`] or
-    /// [`Error::Redirected`] for a base URL that is not the API's, a network error.
+    /// [`Error::Redirected`] for a base URL that is not the API's, a network error;
+    /// [`Error::RateLimitStore`] when the key's window is kept in Redis, Redis is out and
+    /// the store is set to fail.
     pub async fn check_access_with_session(&self, session: &SessionId) -> Result<Access, Error> {
         let inner = self.inner();
         if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await;
+            limiter.acquire().await?;
         }
         let url = self.endpoint(session, MessageType::Text);
         let answer = inner

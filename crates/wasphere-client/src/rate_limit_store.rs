@@ -155,6 +155,12 @@ impl RateLimiter {
         })
     }
 
+    /// Whether the key's window is kept outside this process (in Redis), shared with every
+    /// process and machine that uses the same store.
+    pub fn is_shared(&self) -> bool {
+        !matches!(self.inner, Limiter::Local(_))
+    }
+
     /// Holds everyone on the key (in every process sharing a Redis store) for `wait`, as a
     /// 429 does; never shortens a pause in force.
     pub async fn pause_for(&self, wait: Duration) {

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod campaign;
+
 use assert_cmd::Command;
 use wasphere_sandbox::{
     DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE, RunningSandbox, Sandbox, SandboxBuilder,

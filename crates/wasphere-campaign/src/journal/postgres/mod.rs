@@ -80,6 +80,7 @@ impl Drop for PostgresJournal {
 #[derive(Clone)]
 pub struct PostgresJournalBuilder {
     url: String,
+    password: Option<String>,
     lease: Duration,
     batch: usize,
 }
@@ -104,6 +105,19 @@ impl PostgresJournalBuilder {
         self
     }
 
+    /// The password, when the URL does not hold one (so it stays out of process lists:
+    /// the `wasphere` command passes `PGPASSWORD` here).
+    #[must_use]
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// The database, as it is safe to show (never the password).
+    pub fn database(&self) -> String {
+        shown(&self.url)
+    }
+
     /// Rows claimed at a time (default 32; at least 1).
     #[must_use]
     pub fn claim_batch(mut self, rows: usize) -> Self {
@@ -119,7 +133,7 @@ impl PostgresJournalBuilder {
     /// [`JournalError::Unreachable`] when the server cannot be reached or refuses the
     /// login, [`JournalError::NewerFormat`], or [`JournalError::Storage`].
     pub async fn connect(self) -> Result<PostgresJournal, JournalError> {
-        let (mut client, connection, shown) = open(&self.url).await?;
+        let (mut client, connection, shown) = open(&self.url, self.password.as_deref()).await?;
         schema::migrate(&mut client, &shown).await?;
         let id = rand::random::<i64>() & i64::MAX;
         lease::register(&client, id, self.lease)
@@ -144,7 +158,7 @@ impl PostgresJournalBuilder {
     /// # Errors
     /// As [`connect`](Self::connect).
     pub async fn connect_observer(self) -> Result<PostgresJournal, JournalError> {
-        let (mut client, connection, shown) = open(&self.url).await?;
+        let (mut client, connection, shown) = open(&self.url, self.password.as_deref()).await?;
         schema::migrate(&mut client, &shown).await?;
         Ok(PostgresJournal {
             client: Arc::new(client),
@@ -164,6 +178,7 @@ impl PostgresJournal {
     pub fn builder(url: impl Into<String>) -> PostgresJournalBuilder {
         PostgresJournalBuilder {
             url: url.into(),
+            password: None,
             lease: DEFAULT_LEASE,
             batch: DEFAULT_CLAIM_BATCH,
         }
@@ -212,10 +227,16 @@ impl PostgresJournal {
 }
 
 /// Connects, and drives the connection on its own task.
-async fn open(url: &str) -> Result<(Client, JoinHandle<()>, String), JournalError> {
-    let config: Config = url.parse().map_err(|e| JournalError::InvalidAddress {
+async fn open(
+    url: &str,
+    password: Option<&str>,
+) -> Result<(Client, JoinHandle<()>, String), JournalError> {
+    let mut config: Config = url.parse().map_err(|e| JournalError::InvalidAddress {
         detail: format!("{e}"),
     })?;
+    if let (None, Some(password)) = (config.get_password(), password) {
+        config.password(password);
+    }
     let shown = shown_config(&config);
     let (client, connection) =
         config

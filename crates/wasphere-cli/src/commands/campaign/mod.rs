@@ -3,6 +3,7 @@
 
 mod check;
 mod export;
+mod location;
 mod progress;
 mod run;
 mod setup;
@@ -16,7 +17,7 @@ use std::path::Path;
 
 use clap::ArgMatches;
 use wasphere_campaign::journal::CampaignRecord;
-use wasphere_campaign::{CampaignError, Journal, JournalError, SqliteJournal};
+use wasphere_campaign::{CampaignError, Journal, JournalError};
 use wasphere_client::ErrorClass;
 
 use crate::campaign_flags::CampaignCommand;
@@ -56,13 +57,18 @@ fn journal_failure(e: JournalError) -> Failure {
         JournalError::Missing { .. } | JournalError::NoCampaign { .. } => {
             Failure::invalid(e.to_string())
         }
+        JournalError::InvalidAddress { .. } => Failure::invalid(e.to_string())
+            .hint("write it as postgres://user@host[:port]/database (the password in PGPASSWORD)"),
+        JournalError::Unreachable { .. } => Failure::new(ErrorClass::Network, e.to_string()),
+        JournalError::LeaseLost { .. } => Failure::new(ErrorClass::Other, e.to_string())
+            .hint("a longer --lease keeps a slow or paused worker in the campaign"),
         other => Failure::other(other.to_string()),
     }
 }
 
 /// The campaign `journal` (at `path`) holds; an error when it holds none yet (a journal
 /// that was only created has nothing to resume, show or export).
-async fn stored_campaign(journal: &SqliteJournal, path: &Path) -> Result<CampaignRecord, Failure> {
+async fn stored_campaign<J: Journal>(journal: &J, path: &Path) -> Result<CampaignRecord, Failure> {
     journal
         .campaign()
         .await

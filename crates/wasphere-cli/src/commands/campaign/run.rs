@@ -7,15 +7,18 @@ use clap::ArgMatches;
 use serde_json::json;
 use wasphere_campaign::journal::CampaignRecord;
 use wasphere_campaign::{
-    Campaign, CampaignSource, JournalError, RowState, RunReport, SqliteJournal, StopReason,
-    Template,
+    Campaign, CampaignSource, Journal, JournalError, RowState, RunReport, SqliteJournal,
+    StopReason, Template,
 };
-use wasphere_client::ErrorClass;
+use wasphere_client::{ErrorClass, RateLimitStore};
 
+#[cfg(feature = "postgres")]
+use super::location;
+use super::location::JournalLocation;
 use super::progress::{PLAIN_EVERY, Progress};
 use super::setup::{self, KeyPlan, Pace, RunSettings};
 use super::{campaign_failure, journal_failure, template};
-use crate::campaign_flags::{CampaignResumeArgs, CampaignRunArgs};
+use crate::campaign_flags::{CampaignResumeArgs, CampaignRunArgs, WorkersArgs};
 use crate::failure::{Failure, INTERRUPTED};
 use crate::output::Output;
 use crate::shutdown::Signals;
@@ -34,6 +37,7 @@ pub(super) fn start(
             "--journal names the rows' own file: give the journal a file of its own (campaign.db)",
         ));
     }
+    let location = JournalLocation::of(&args.journal)?;
     let (settings, keys) = setup::resolve(&args.connection, &file, profile, out)?;
     let pace = Pace::from_args(&args.pace);
     let campaign = setup::campaign(
@@ -42,29 +46,75 @@ pub(super) fn start(
         keys,
         pace,
         Some(args.pace.session_column.clone()),
+        shared_store(&args.workers)?,
     )?
     .resend_unknown(args.resume.resend_unknown)
     .accept_changes(args.resume.accept_changes);
-    let journal = SqliteJournal::open(&args.journal).map_err(journal_failure)?;
     let source = CampaignSource::file(&file).map_err(|e| Failure::invalid(e.to_string()))?;
-    drive(campaign, &journal, Some(source), &args.journal, out)
+    let runtime = crate::commands::runtime(false)?;
+    let shown = location.shown();
+    match location {
+        JournalLocation::File(path) => {
+            let journal = SqliteJournal::open(&path).map_err(journal_failure)?;
+            drive(&runtime, campaign, &journal, Some(source), &shown, out)
+        }
+        #[cfg(feature = "postgres")]
+        JournalLocation::Postgres(url) => {
+            let journal = runtime.block_on(location::postgres_worker(&url, args.workers.lease))?;
+            drive(&runtime, campaign, &journal, Some(source), &shown, out)
+        }
+    }
+}
+
+/// Each key's rate limit kept in Redis (`--redis`), or in this process.
+fn shared_store(args: &WorkersArgs) -> Result<Option<RateLimitStore>, Failure> {
+    match args
+        .redis
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => crate::shared_limit::redis_store(url, args.redis_fallback).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// `wasphere campaign resume JOURNAL`: everything but the key comes from the journal.
 pub(super) fn resume(args: CampaignResumeArgs, out: &Output) -> Result<(), Failure> {
-    // Opening creates a journal file: resuming one that is not there must not leave one.
-    if !args.journal.exists() {
-        return Err(journal_failure(JournalError::Missing {
-            path: args.journal.display().to_string(),
-        }));
+    let location = JournalLocation::of(&args.journal)?;
+    let runtime = crate::commands::runtime(false)?;
+    let shown = location.shown();
+    match location {
+        JournalLocation::File(path) => {
+            // Opening creates a journal file: resuming one that is not there must not leave one.
+            if !path.exists() {
+                return Err(journal_failure(JournalError::Missing {
+                    path: path.display().to_string(),
+                }));
+            }
+            let journal = SqliteJournal::open(&path).map_err(journal_failure)?;
+            resume_on(&runtime, &journal, args, &shown, out)
+        }
+        #[cfg(feature = "postgres")]
+        JournalLocation::Postgres(url) => {
+            let journal = runtime.block_on(location::postgres_worker(&url, args.workers.lease))?;
+            resume_on(&runtime, &journal, args, &shown, out)
+        }
     }
-    let journal = SqliteJournal::open(&args.journal).map_err(journal_failure)?;
-    let record = crate::commands::runtime(false)?
-        .block_on(super::stored_campaign(&journal, &args.journal))?;
+}
+
+fn resume_on<J: Journal>(
+    runtime: &tokio::runtime::Runtime,
+    journal: &J,
+    args: CampaignResumeArgs,
+    shown: &Path,
+    out: &Output,
+) -> Result<(), Failure> {
+    let record = runtime.block_on(super::stored_campaign(journal, shown))?;
     let settings: RunSettings = serde_json::from_value(record.settings.app.clone()).map_err(|e| {
         Failure::invalid(format!(
             "{} was not started by `wasphere campaign run` ({e}): resume it from the program that started it",
-            args.journal.display()
+            shown.display()
         ))
     })?;
     let template = Template::new(record.message_type, &record.template)
@@ -78,6 +128,7 @@ pub(super) fn resume(args: CampaignResumeArgs, out: &Output) -> Result<(), Failu
         keys,
         pace,
         record.settings.session_column.clone(),
+        shared_store(&args.workers)?,
     )?
     .resend_unknown(args.resume.resend_unknown)
     .accept_changes(args.resume.accept_changes);
@@ -91,7 +142,7 @@ pub(super) fn resume(args: CampaignResumeArgs, out: &Output) -> Result<(), Failu
             ))
         })?)
     };
-    drive(campaign, &journal, source, &args.journal, out)
+    drive(runtime, campaign, journal, source, shown, out)
 }
 
 /// The keys as the run stored them: the default one (given again) with its sessions, and
@@ -139,22 +190,22 @@ fn pace_of(record: &CampaignRecord) -> Pace {
 }
 
 /// Runs the campaign, showing its progress, until it ends or a Ctrl-C stops it.
-fn drive(
+fn drive<J: Journal>(
+    runtime: &tokio::runtime::Runtime,
     campaign: Campaign,
-    journal: &SqliteJournal,
+    journal: &J,
     source: Option<CampaignSource>,
     path: &Path,
     out: &Output,
 ) -> Result<(), Failure> {
-    let runtime = crate::commands::runtime(false)?;
     let report = runtime.block_on(drive_async(campaign, journal, source, path, out))?;
     conclude(&report, path, out)
 }
 
 /// [`drive`] on a runtime that is already running (the demo's).
-pub(super) async fn drive_async(
+pub(super) async fn drive_async<J: Journal>(
     campaign: Campaign,
-    journal: &SqliteJournal,
+    journal: &J,
     source: Option<CampaignSource>,
     path: &Path,
     out: &Output,

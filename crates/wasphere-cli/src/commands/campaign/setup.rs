@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use wasphere_campaign::{
     Campaign, CampaignKey, DelayRange, Pacing, SourceFile, SourceFormat, Template,
 };
-use wasphere_client::{Client, RetryPolicy};
+use wasphere_client::{Client, RateLimitStore, RetryPolicy};
 use wasphere_types::{ApiKey, RateLimit, SessionId};
 
 use crate::campaign_flags::{CampaignConnectionArgs, KeyFile, PaceArgs, RowsArgs, RowsFormat};
@@ -110,6 +110,8 @@ pub(super) fn resolve(
         retries: RETRIES,
         max_wait: RETRY_DEADLINE,
         allow_insecure_http: args.allow_insecure_http,
+        // The campaign shares its keys' limits itself (`--redis` of `campaign run`).
+        shared_limit: Box::default(),
     };
     let resolver = Resolver::new(&connection, env_var, profile.clone(), None);
     let endpoint = resolver.endpoint();
@@ -171,6 +173,7 @@ pub(super) fn resume_key(
         retries: RETRIES,
         max_wait: RETRY_DEADLINE,
         allow_insecure_http: settings.allow_insecure_http,
+        shared_limit: Box::default(),
     };
     let resolver = Resolver::new(&connection, env_var, settings.profile.clone(), None);
     let key = resolver.api_key_or_prompt();
@@ -224,6 +227,7 @@ pub(super) fn campaign(
     keys: Vec<KeyPlan>,
     pace: Pace,
     session_column: Option<String>,
+    shared_store: Option<RateLimitStore>,
 ) -> Result<Campaign, Failure> {
     let app = serde_json::to_value(settings).map_err(|e| Failure::other(e.to_string()))?;
     let mut campaign = Campaign::new(template)
@@ -244,6 +248,10 @@ pub(super) fn campaign(
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .allow_insecure_http(settings.allow_insecure_http);
+        let builder = match &shared_store {
+            Some(store) => builder.rate_limit_store(store.clone()),
+            None => builder,
+        };
         campaign = campaign.key(
             CampaignKey::new(builder, plan.sessions)
                 .label(plan.label)

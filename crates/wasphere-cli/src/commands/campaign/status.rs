@@ -4,19 +4,32 @@ use serde_json::{Value, json};
 use wasphere_campaign::journal::{CampaignRecord, Counts, JournalRow, RowFilter};
 use wasphere_campaign::{Journal, RowState, SqliteJournal};
 
+use super::location::JournalLocation;
 use super::progress::short;
 use crate::campaign_flags::CampaignStatusArgs;
 use crate::failure::Failure;
 use crate::output::Output;
 
 pub(super) fn run(args: &CampaignStatusArgs, out: &Output) -> Result<(), Failure> {
-    let journal = SqliteJournal::open_observer(&args.journal).map_err(super::journal_failure)?;
-    crate::commands::runtime(false)?.block_on(show(&journal, &args.journal, args.failures, out))
+    let location = JournalLocation::of(&args.journal)?;
+    let runtime = crate::commands::runtime(false)?;
+    let shown = location.shown();
+    match location {
+        JournalLocation::File(path) => {
+            let journal = SqliteJournal::open_observer(&path).map_err(super::journal_failure)?;
+            runtime.block_on(show(&journal, &shown, args.failures, out))
+        }
+        #[cfg(feature = "postgres")]
+        JournalLocation::Postgres(url) => runtime.block_on(async {
+            let journal = super::location::postgres_observer(&url).await?;
+            show(&journal, &shown, args.failures, out).await
+        }),
+    }
 }
 
 /// Prints where the campaign of `journal` stands.
-pub(super) async fn show(
-    journal: &SqliteJournal,
+pub(super) async fn show<J: Journal>(
+    journal: &J,
     path: &std::path::Path,
     failures: usize,
     out: &Output,
