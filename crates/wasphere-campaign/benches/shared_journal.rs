@@ -57,7 +57,11 @@ async fn rows_per_second<J: Journal>(
     let took = started.elapsed();
     let sent: u64 = reports.iter().map(|r| r.sent).sum();
     assert_eq!(sent, ROWS as u64, "{reports:?}");
-    assert!(reports.iter().all(|r| r.counts.get(RowState::Sent) == ROWS as u64));
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.counts.get(RowState::Sent) == ROWS as u64)
+    );
     ROWS as f64 / took.as_secs_f64()
 }
 
@@ -67,8 +71,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let Some(server) = wasphere_testservers::Postgres::start_durable("shared_journal bench")
-    else {
+    let Some(server) = wasphere_testservers::Postgres::start_durable("shared_journal bench") else {
         return;
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -160,6 +160,8 @@ async fn a_dead_worker_s_sending_rows_become_unknown_and_its_claims_return_once_
         (4..=10).collect::<Vec<_>>(),
         "its pending claims returned to the pool"
     );
+    // The next claim finds nothing left, and so looks for the dead worker's rows in flight.
+    assert!(survivor.claim(100).await.unwrap().is_empty());
     let counts = survivor.counts().await.unwrap();
     assert_eq!(
         counts.get(RowState::Unknown),

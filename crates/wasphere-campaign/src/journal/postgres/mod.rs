@@ -347,6 +347,9 @@ impl Journal for PostgresJournal {
         let became_unknown = statements::reap(&self.client, Some(worker))
             .await
             .map_err(|e| self.storage(&e))?;
+        statements::unclaim_dead(&self.client, Some(worker))
+            .await
+            .map_err(|e| self.storage(&e))?;
         let requeued_unknown = if resend_unknown {
             statements::requeue_unknown(&self.client)
                 .await
@@ -362,13 +365,17 @@ impl Journal for PostgresJournal {
 
     async fn claim(&self, limit: usize) -> Result<Vec<ClaimedRow>, JournalError> {
         let worker = self.worker()?;
-        // Dead workers' rows first: their pending claims join the pool this claim takes from.
-        statements::reap(&self.client, None)
+        // A claim takes dead workers' pending rows too. Their `sending` rows are looked
+        // for only when nothing is left to claim: a scan per claim would slow every worker.
+        let claimed = statements::claim(&self.client, worker, limit.min(self.batch))
             .await
             .map_err(|e| self.storage(&e))?;
-        statements::claim(&self.client, worker, limit.min(self.batch))
-            .await
-            .map_err(|e| self.storage(&e))
+        if claimed.is_empty() {
+            statements::reap(&self.client, None)
+                .await
+                .map_err(|e| self.storage(&e))?;
+        }
+        Ok(claimed)
     }
 
     async fn held_elsewhere(&self) -> Result<Option<Duration>, JournalError> {

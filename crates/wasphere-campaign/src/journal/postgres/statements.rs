@@ -137,7 +137,17 @@ pub(super) async fn import(client: &Client, rows: &[NewRow]) -> Result<u64, Erro
              ),
              stored AS (
                  INSERT INTO wasphere_rows AS r (line, recipient, state, session, body, note, error_class, error_message)
-                 SELECT line, recipient, state, session, body, note, error_class, error_message FROM input
+                 SELECT line, recipient, state, session, body, note, error_class, error_message FROM input i
+                 -- Rows stored already as they are, or attempted, are left alone without a
+                 -- lock: workers joining a campaign import the same rows at the same time.
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM wasphere_rows o WHERE o.line = i.line AND (
+                         o.state IN ('sending', 'sent', 'failed', 'unknown')
+                         OR (o.recipient = i.recipient AND o.state = i.state
+                             AND o.session IS NOT DISTINCT FROM i.session
+                             AND o.body IS NOT DISTINCT FROM i.body
+                             AND o.note IS NOT DISTINCT FROM i.note
+                             AND o.error_message IS NOT DISTINCT FROM i.error_message)))
                  ON CONFLICT (line) DO UPDATE SET recipient = excluded.recipient, state = excluded.state,
                      session = excluded.session, body = excluded.body, note = excluded.note,
                      error_class = excluded.error_class, error_message = excluded.error_message,
@@ -165,9 +175,8 @@ pub(super) async fn attempted_recipients(client: &Client) -> Result<Vec<(u64, St
     Ok(rows.iter().map(|r| (to_u64(r.get(0)), r.get(1))).collect())
 }
 
-/// Rows left `sending` by workers whose lease expired become `unknown`, and their pending
-/// claims return to the pool; so do those of worker `forget` (a worker starting over
-/// forgets what it held). Returns how many became unknown.
+/// Rows left `sending` by workers whose lease expired become `unknown`; so do those of
+/// worker `forget` (a worker starting over forgets what it held). Returns how many.
 pub(super) async fn reap(client: &Client, forget: Option<i64>) -> Result<u64, Error> {
     let became_unknown: i64 = client
         .query_one(
@@ -190,6 +199,12 @@ pub(super) async fn reap(client: &Client, forget: Option<i64>) -> Result<u64, Er
         )
         .await?
         .get(0);
+    Ok(to_u64(became_unknown))
+}
+
+/// Pending claims of workers whose lease expired, and of worker `forget`, return to the
+/// pool. (A claim takes such rows anyway; this makes the table say so.)
+pub(super) async fn unclaim_dead(client: &Client, forget: Option<i64>) -> Result<(), Error> {
     client
         .execute(
             "UPDATE wasphere_rows r SET worker = NULL
@@ -199,7 +214,7 @@ pub(super) async fn reap(client: &Client, forget: Option<i64>) -> Result<u64, Er
             &[&forget],
         )
         .await?;
-    Ok(to_u64(became_unknown))
+    Ok(())
 }
 
 /// Every `unknown` row `pending` again, in the pool; returns how many.
