@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 
 use common::campaign::{Seeded, campaign_dir, child_in, received};
 use common::{ChildGuard, TestSandbox};
-use wasphere_sandbox::RateLimit;
+use wasphere_sandbox::{Fault, FaultRule, RateLimit, Trigger};
 use wasphere_testservers::{Postgres, Redis};
 
 /// `campaign run` of the directory's rows in a child whose output goes to files there
@@ -108,7 +108,17 @@ fn three_workers_share_a_campaign_and_only_a_killed_worker_s_rows_in_flight_beco
             attempts <= KILLS + 6,
             "only {kills} kills landed while a worker was in the campaign"
         );
-        let sandbox = sandbox_at(200);
+        // Every answer 300 ms late: each worker has rows in flight when it is killed.
+        let sandbox = TestSandbox::with(|b| {
+            b.rate_limit(RateLimit::Window {
+                max: 200,
+                window: Duration::from_secs(1),
+            })
+            .fault(FaultRule {
+                fault: Fault::Delay(Duration::from_millis(300)),
+                trigger: Trigger::Probability { p: 1.0, seed: 1 },
+            })
+        });
         let dir = campaign_dir(ROWS);
         let url = server.create_database(&format!("shared_{attempts}"));
         // 3 x 60/1s stays under the sandbox's 200/1s; a 1 s lease keeps each round short.
