@@ -13,35 +13,18 @@
 //! flight buys back.
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
-use std::time::{Duration, Instant};
+mod common;
 
+use std::time::Instant;
+
+use common::{campaign, median, rows_file, unlimited_sandbox};
 use wasphere_campaign::{
-    Campaign, CampaignKey, CampaignSource, Journal, MemoryJournal, RowState, SourceFile,
-    SqliteJournal, Template,
+    CampaignSource, Journal, MemoryJournal, RowState, SourceFile, SqliteJournal,
 };
-use wasphere_client::{Client, RateLimit};
-use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, RunningSandbox, Sandbox};
-use wasphere_types::MessageType;
+use wasphere_sandbox::RunningSandbox;
 
 const ROWS: usize = 20_000;
 const ROUNDS: usize = 5;
-
-fn campaign(sandbox: &RunningSandbox, in_flight: usize) -> Campaign {
-    let template = Template::new(
-        MessageType::Text,
-        r#"{"to": "{{ phoneNumber }}", "text": "Hello {{ firstName }}, your order is ready!"}"#,
-    )
-    .unwrap();
-    let builder = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(DEFAULT_API_KEY.parse().unwrap())
-        .workspace(sandbox.workspace());
-    Campaign::new(template).max_in_flight(in_flight).key(
-        CampaignKey::new(builder, [DEFAULT_SESSION.parse().unwrap()])
-            .rate_limit(RateLimit::Off)
-            .safety_margin(Duration::ZERO),
-    )
-}
 
 async fn rows_per_second<J: Journal>(
     sandbox: &RunningSandbox,
@@ -59,31 +42,15 @@ async fn rows_per_second<J: Journal>(
     ROWS as f64 / took.as_secs_f64()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let sandbox = Sandbox::builder()
-            .rate_limit(wasphere_sandbox::RateLimit::Off)
-            .record_messages(false)
-            .start()
-            .await
-            .unwrap();
+        let sandbox = unlimited_sandbox().await;
         let dir = tempfile::tempdir().unwrap();
-        let mut csv = String::from("phoneNumber,firstName\n");
-        for i in 0..ROWS {
-            csv.push_str(&format!("92300{i:07},Customer {i}\n"));
-        }
-        let path = dir.path().join("rows.csv");
-        std::fs::write(&path, csv).unwrap();
-        let file = SourceFile::new(&path).unwrap();
+        let file = rows_file(dir.path(), ROWS);
 
         // Warm-up: connections, page cache.
         rows_per_second(&sandbox, &MemoryJournal::new(), &file, 64).await;

@@ -10,35 +10,18 @@
 //! of the rounds) and the ratio to SQLite with one worker.
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
-use std::time::{Duration, Instant};
+mod common;
 
+use std::time::Instant;
+
+use common::{campaign, median, rows_file, unlimited_sandbox};
 use wasphere_campaign::{
-    Campaign, CampaignKey, CampaignSource, Journal, PostgresJournal, RowState, SourceFile,
-    SqliteJournal, Template,
+    CampaignSource, Journal, PostgresJournal, RowState, SourceFile, SqliteJournal,
 };
-use wasphere_client::{Client, RateLimit};
-use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, RunningSandbox, Sandbox};
-use wasphere_types::MessageType;
+use wasphere_sandbox::RunningSandbox;
 
 const ROWS: usize = 5_000;
 const ROUNDS: usize = 3;
-
-fn campaign(sandbox: &RunningSandbox) -> Campaign {
-    let template = Template::new(
-        MessageType::Text,
-        r#"{"to": "{{ phoneNumber }}", "text": "Hello {{ firstName }}, your order is ready!"}"#,
-    )
-    .unwrap();
-    let builder = Client::builder()
-        .base_url(sandbox.base_url())
-        .api_key(DEFAULT_API_KEY.parse().unwrap())
-        .workspace(sandbox.workspace());
-    Campaign::new(template).key(
-        CampaignKey::new(builder, [DEFAULT_SESSION.parse().unwrap()])
-            .rate_limit(RateLimit::Off)
-            .safety_margin(Duration::ZERO),
-    )
-}
 
 /// Runs the campaign over every journal at once (one worker each); rows per second.
 async fn rows_per_second<J: Journal>(
@@ -48,7 +31,7 @@ async fn rows_per_second<J: Journal>(
 ) -> f64 {
     let started = Instant::now();
     let reports = futures_util::future::join_all(journals.iter().map(|journal| async move {
-        campaign(sandbox)
+        campaign(sandbox, 64)
             .run(journal, Some(CampaignSource::file(file).unwrap()))
             .await
             .unwrap()
@@ -65,11 +48,6 @@ async fn rows_per_second<J: Journal>(
     ROWS as f64 / took.as_secs_f64()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn main() {
     let Some(server) = wasphere_testservers::Postgres::start_durable("shared_journal bench") else {
         return;
@@ -79,20 +57,9 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let sandbox = Sandbox::builder()
-            .rate_limit(wasphere_sandbox::RateLimit::Off)
-            .record_messages(false)
-            .start()
-            .await
-            .unwrap();
+        let sandbox = unlimited_sandbox().await;
         let dir = tempfile::tempdir().unwrap();
-        let mut csv = String::from("phoneNumber,firstName\n");
-        for i in 0..ROWS {
-            csv.push_str(&format!("92300{i:07},Customer {i}\n"));
-        }
-        let rows = dir.path().join("rows.csv");
-        std::fs::write(&rows, csv).unwrap();
-        let file = SourceFile::new(&rows).unwrap();
+        let file = rows_file(dir.path(), ROWS);
 
         let mut sqlite = Vec::new();
         let mut postgres: [Vec<f64>; 3] = Default::default();

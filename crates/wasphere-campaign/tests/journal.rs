@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{pending, sending};
 use wasphere_campaign::journal::{
-    CampaignRecord, ClaimedRow, KeySettings, NewRow, Outcome, Recovered, RowFilter, Sending,
-    StoredSettings,
+    CampaignRecord, ClaimedRow, KeySettings, NewRow, Outcome, Recovered, RowFilter, StoredSettings,
 };
 use wasphere_campaign::{
     DeliveryStatus, Journal, JournalError, MemoryJournal, Pacing, RowState, SqliteJournal,
@@ -34,24 +36,6 @@ fn record() -> CampaignRecord {
         },
         import_complete: false,
         created_at_ms: 1,
-    }
-}
-
-fn pending(line: u64) -> NewRow {
-    NewRow {
-        line,
-        recipient: format!("9230000000{line:02}"),
-        state: RowState::Pending,
-        session: None,
-        body: Some(format!(r#"{{"to":"9230000000{line:02}","text":"hi"}}"#)),
-        note: None,
-    }
-}
-
-fn sending(line: u64) -> Sending {
-    Sending {
-        line,
-        session: "s".to_owned(),
     }
 }
 

@@ -10,30 +10,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{csv_rows, key, received, sandbox, template, unlimited, write};
-use wasphere_campaign::journal::{NewRow, Outcome, Sending};
+use common::{csv_rows, key, pending, received, sandbox, sending, template, unlimited, write};
+use wasphere_campaign::journal::Outcome;
 use wasphere_campaign::{
     Campaign, CampaignSource, Journal, JournalError, PostgresJournal, RowState, SourceFile,
 };
 use wasphere_sandbox::DEFAULT_SESSION;
-
-fn pending(line: u64) -> NewRow {
-    NewRow {
-        line,
-        recipient: format!("923{line:09}"),
-        state: RowState::Pending,
-        session: None,
-        body: Some(format!(r#"{{"to":"923{line:09}","text":"hi"}}"#)),
-        note: None,
-    }
-}
-
-fn sending(line: u64) -> Sending {
-    Sending {
-        line,
-        session: "s".to_owned(),
-    }
-}
 
 /// A direct connection to the test's database, to look at what workers cannot show.
 async fn inspect(url: &str) -> tokio_postgres::Client {

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use common::campaign::{Seeded, campaign_dir, child_in, received};
-use common::{ChildGuard, TestSandbox};
+use common::{ChildGuard, TestSandbox, arrival_times, status_count};
 use wasphere_sandbox::{Fault, FaultRule, RateLimit, Trigger};
 use wasphere_testservers::{Postgres, Redis};
 
@@ -237,23 +237,7 @@ fn four_campaigns(sandbox: &TestSandbox, pacing: &str, redis: Option<&str>) -> V
             );
         }
     }
-    let mut times: Vec<SystemTime> = sandbox
-        .running()
-        .messages()
-        .iter()
-        .map(|m| m.received_at)
-        .collect();
-    times.sort();
-    times
-}
-
-fn count_429(sandbox: &TestSandbox) -> u64 {
-    sandbox
-        .running()
-        .status_counts()
-        .get(&429)
-        .copied()
-        .unwrap_or(0)
+    arrival_times(sandbox)
 }
 
 fn span(times: &[SystemTime]) -> Duration {
@@ -271,7 +255,11 @@ fn four_campaigns_sharing_a_key_through_redis_fill_the_window_without_a_429_and_
     let sandbox = sandbox_at(60);
     let times = four_campaigns(&sandbox, "window", Some(&redis.url()));
     assert_eq!(times.len(), 600);
-    assert_eq!(count_429(&sandbox), 0, "a 429 despite the shared window");
+    assert_eq!(
+        status_count(&sandbox, 429),
+        0,
+        "a 429 despite the shared window"
+    );
     // 600 at 60 per second: the 10th window opens 9 s after the first (ideal 9 s).
     let took = span(&times);
     println!(
@@ -287,7 +275,7 @@ fn four_campaigns_sharing_a_key_through_redis_fill_the_window_without_a_429_and_
     // The same four campaigns, each pacing only itself: the server refuses the excess.
     let alone = sandbox_at(60);
     four_campaigns(&alone, "window", None);
-    let refused = count_429(&alone);
+    let refused = status_count(&alone, 429);
     println!("window pacing, 4 processes without Redis: {refused} answers 429");
     assert!(
         refused > 0,
@@ -303,7 +291,11 @@ fn four_campaigns_sharing_a_key_through_redis_pace_smoothly_together() {
     let sandbox = sandbox_at(60);
     let times = four_campaigns(&sandbox, "smooth", Some(&redis.url()));
     assert_eq!(times.len(), 600);
-    assert_eq!(count_429(&sandbox), 0, "a 429 despite the shared window");
+    assert_eq!(
+        status_count(&sandbox, 429),
+        0,
+        "a 429 despite the shared window"
+    );
     // Spaced at the key's rate across the four processes (1.1 s / 60 = 18 ms): never a
     // burst, so any 20 consecutive messages take at least half the time the rate gives them.
     let gap = Duration::from_millis(1100) / 60;

@@ -6,9 +6,9 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use common::{TestSandbox, stderr};
+use common::{TestSandbox, arrival_times, status_count, stderr};
 use wasphere_sandbox::RateLimit;
 use wasphere_testservers::Redis;
 
@@ -60,15 +60,6 @@ fn send_from_processes(
     })
 }
 
-fn count(sandbox: &TestSandbox, status: u16) -> u64 {
-    sandbox
-        .running()
-        .status_counts()
-        .get(&status)
-        .copied()
-        .unwrap_or(0)
-}
-
 #[test]
 fn four_processes_sharing_a_key_through_redis_get_no_429() {
     let Some(redis) = Redis::start("four_processes_sharing_a_key_through_redis_get_no_429") else {
@@ -92,19 +83,13 @@ fn four_processes_sharing_a_key_through_redis_get_no_429() {
     });
     assert!(codes.iter().all(|c| *c == 0), "{codes:?}");
     assert_eq!(
-        count(&sandbox, 429),
+        status_count(&sandbox, 429),
         0,
         "{:?}",
         sandbox.running().status_counts()
     );
-    let mut times: Vec<SystemTime> = sandbox
-        .running()
-        .messages()
-        .iter()
-        .map(|m| m.received_at)
-        .collect();
+    let times = arrival_times(&sandbox);
     assert_eq!(times.len(), PROCESSES * 60);
-    times.sort();
     for pair in times.windows(61) {
         let span = pair[60].duration_since(pair[0]).unwrap_or_default();
         assert!(
@@ -128,7 +113,7 @@ fn the_same_processes_without_redis_collect_429s() {
         command.args(["--retries", "0"]);
     });
     assert!(codes.contains(&5), "{codes:?}");
-    assert_eq!(count(&sandbox, 429), 20);
+    assert_eq!(status_count(&sandbox, 429), 20);
     assert_eq!(sandbox.running().messages().len(), 20);
 }
 

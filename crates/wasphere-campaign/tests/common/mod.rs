@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use wasphere_campaign::{Campaign, CampaignKey, Event, Template};
+use wasphere_campaign::journal::{NewRow, Sending};
+use wasphere_campaign::{Campaign, CampaignKey, Event, RowState, Template};
 use wasphere_client::{Client, RateLimit};
 use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, RunningSandbox, Sandbox, SandboxBuilder};
 use wasphere_types::MessageType;
@@ -87,4 +88,23 @@ pub fn recording(campaign: Campaign) -> (Campaign, Arc<Mutex<Vec<Event>>>) {
         campaign.on_event(move |e| sink.lock().unwrap().push(e.clone())),
         events,
     )
+}
+
+/// A pending row for journal tests: line `line`, a distinct recipient, a text body.
+pub fn pending(line: u64) -> NewRow {
+    NewRow {
+        line,
+        recipient: format!("9230000000{line:02}"),
+        state: RowState::Pending,
+        session: None,
+        body: Some(format!(r#"{{"to":"9230000000{line:02}","text":"hi"}}"#)),
+        note: None,
+    }
+}
+
+pub fn sending(line: u64) -> Sending {
+    Sending {
+        line,
+        session: "s".to_owned(),
+    }
 }

@@ -230,3 +230,25 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// How many answers of `status` the sandbox gave.
+pub fn status_count(sandbox: &TestSandbox, status: u16) -> u64 {
+    sandbox
+        .running()
+        .status_counts()
+        .get(&status)
+        .copied()
+        .unwrap_or(0)
+}
+
+/// When the sandbox received each message it accepted, earliest first.
+pub fn arrival_times(sandbox: &TestSandbox) -> Vec<std::time::SystemTime> {
+    let mut times: Vec<std::time::SystemTime> = sandbox
+        .running()
+        .messages()
+        .iter()
+        .map(|m| m.received_at)
+        .collect();
+    times.sort();
+    times
+}
