@@ -12,6 +12,7 @@ use wasphere_client::{Client, RateLimitStore, RetryPolicy};
 use wasphere_types::{ApiKey, RateLimit, SessionId};
 
 use crate::campaign_flags::{CampaignConnectionArgs, KeyFile, PaceArgs, RowsArgs, RowsFormat};
+use crate::commands::api_call::env_var;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::send_flags::ConnectionArgs;
@@ -214,10 +215,6 @@ pub(super) fn read_key_file(file: &KeyFile, out: &Output) -> Result<KeyPlan, Fai
 fn parse_session(name: &str) -> Result<SessionId, Failure> {
     name.parse()
         .map_err(|e| Failure::invalid(format!("the session {name:?}: {e}")))
-}
-
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }
 
 /// The campaign: the template, a client per key, and the pacing.
