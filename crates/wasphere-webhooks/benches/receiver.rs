@@ -12,8 +12,8 @@
 //! ```
 //!
 //! Settings (environment): `BENCH_SECONDS` per round (default 4), `BENCH_ROUNDS`
-//! (default 7, each measuring both targets), `BENCH_CONNECTIONS` (default 32),
-//! `BENCH_FLOOD_SECONDS` (default 60; 0 skips the flood).
+//! (default 7, each measuring both targets; 0 skips the loopback rounds),
+//! `BENCH_CONNECTIONS` (default 32), `BENCH_FLOOD_SECONDS` (default 60; 0 skips the flood).
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -103,16 +103,23 @@ fn main() {
             counted,
             received.rate() / bare.rate()
         );
+        let (bare_server, bare_generator) = bare.cpu_per_request();
+        let (receiver_server, receiver_generator) = received.cpu_per_request();
+        println!(
+            "         CPU per request: bare axum server {bare_server:.1} us + generator {bare_generator:.1} us | receiver server {receiver_server:.1} us + generator {receiver_generator:.1} us"
+        );
         bare_rates.push(bare.rate());
         receiver_rates.push(received.rate());
         ratios.push(received.rate() / bare.rate());
     }
-    let (bare, received) = (median(&mut bare_rates), median(&mut receiver_rates));
-    println!(
-        "median: bare axum {bare:.0} events/s, receiver {received:.0} events/s; median of the round ratios {:.2} (targets: ratio >= 0.70, receiver >= 20000 events/s)",
-        median(&mut ratios)
-    );
-    println!("load average at end: {}", load_average());
+    if rounds > 0 {
+        let (bare, received) = (median(&mut bare_rates), median(&mut receiver_rates));
+        println!(
+            "median: bare axum {bare:.0} events/s, receiver {received:.0} events/s; median of the round ratios {:.2} (targets: ratio >= 0.70, receiver >= 20000 events/s)",
+            median(&mut ratios)
+        );
+        println!("load average at end: {}", load_average());
+    }
 
     let flood = setting("BENCH_FLOOD_SECONDS", 60);
     if flood > 0 {
@@ -217,16 +224,48 @@ struct Report {
     ok: u64,
     refused: u64,
     seconds: f64,
+    /// CPU this process (the servers) used meanwhile, in clock ticks.
+    server_ticks: u64,
+    /// CPU the load generator used, in clock ticks.
+    generator_ticks: u64,
 }
 
 impl Report {
     fn rate(&self) -> f64 {
         (self.ok + self.refused) as f64 / self.seconds
     }
+
+    /// Microseconds of CPU per answered request: the servers' and the generator's.
+    fn cpu_per_request(&self) -> (f64, f64) {
+        // Linux reports these in USER_HZ, 100 per second.
+        let per = |ticks: u64| ticks as f64 * 10_000.0 / (self.ok + self.refused).max(1) as f64;
+        (per(self.server_ticks), per(self.generator_ticks))
+    }
 }
 
 fn run_generator(addr: SocketAddr, mode: &str, seconds: u64, connections: u64) -> Report {
-    finish_generator(spawn_generator(addr, mode, seconds, connections))
+    let before = cpu_ticks();
+    let mut report = finish_generator(spawn_generator(addr, mode, seconds, connections));
+    let after = cpu_ticks();
+    report.server_ticks = after.0 - before.0;
+    report.generator_ticks = after.1 - before.1;
+    report
+}
+
+/// Clock ticks of CPU this process used, and that its waited-for children used
+/// (`/proc/self/stat` fields 14+15 and 16+17).
+fn cpu_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name may hold spaces; the fields count from after its closing paren.
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let field = |n: usize| fields.get(n - 3).copied().unwrap_or(0);
+    (field(14) + field(15), field(16) + field(17))
 }
 
 fn spawn_generator(
@@ -257,6 +296,8 @@ fn finish_generator(child: std::process::Child) -> Report {
         ok: numbers[0] as u64,
         refused: numbers[1] as u64,
         seconds: numbers[2],
+        server_ticks: 0,
+        generator_ticks: 0,
     }
 }
 

@@ -11,13 +11,14 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::Service;
 use wasphere_types::webhook::{Event, EventKind, WebhookSecret};
 
 use crate::clock::Clock;
 use crate::dedup::{Claim, Claimed, Deduplicator};
+use crate::rejection::Rejection;
 use crate::verifier::Verifier;
 
 /// The error a handler may return: anything that converts into a boxed error.
@@ -100,31 +101,45 @@ impl Receiver {
     }
 
     /// Answers one delivery.
-    pub async fn handle(&self, request: Request<Body>) -> Response {
+    ///
+    /// The request is taken apart before the future is made, so the future holds only
+    /// the headers and the body: it is allocated for every delivery, and kept small it
+    /// stays within the allocator's quickest sizes.
+    pub fn handle(
+        &self,
+        request: Request<Body>,
+    ) -> impl Future<Output = Response> + Send + 'static {
+        let receiver = self.clone();
         let (parts, body) = request.into_parts();
-        if parts.method != Method::POST {
-            return crate::Rejection::MethodNotAllowed.into_response();
+        let is_post = parts.method == Method::POST;
+        let headers = parts.headers;
+        async move {
+            if !is_post {
+                return crate::Rejection::MethodNotAllowed.into_response();
+            }
+            let events = match receiver.verified(headers, body).await {
+                Ok(events) => events,
+                Err(rejection) => return rejection.into_response(),
+            };
+            let mut tally = Tally::default();
+            for event in events {
+                if let Err(failure) = receiver.handle_event(event, &mut tally).await {
+                    return failure.into_response();
+                }
+            }
+            tally.into_response()
         }
+    }
+
+    /// Reads the body under the cap, verifies it and reads its events.
+    async fn verified(&self, headers: HeaderMap, body: Body) -> Result<Vec<Event>, Rejection> {
         let verifier = &self.shared.verifier;
-        let body = match verifier.read_body(&parts.headers, body).await {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(),
-        };
-        let delivery = match verifier.verify(&parts.headers, &body) {
-            Ok(delivery) => delivery,
-            Err(rejection) => {
+        let body = verifier.read_body(&headers, body).await?;
+        verifier
+            .verify_events(&headers, &body)
+            .inspect_err(|rejection| {
                 tracing::debug!(%rejection, "webhook delivery refused");
-                return rejection.into_response();
-            }
-        };
-        drop(body);
-        let mut tally = Tally::default();
-        for event in delivery.events {
-            if let Err(failure) = self.handle_event(event, &mut tally).await {
-                return failure.into_response();
-            }
-        }
-        tally.into_response()
+            })
     }
 
     async fn handle_event(&self, event: Event, tally: &mut Tally) -> Result<(), Failure> {
@@ -167,7 +182,11 @@ impl Receiver {
                 release(claim).await;
                 Err(Failure::Handler)
             }
-            Ok(Poll::Pending) => self.finish_in_background(kind, work, claim, tally).await,
+            // Boxed: the rare path's timer and task handle would otherwise enlarge every
+            // delivery's future past the allocator's fast sizes.
+            Ok(Poll::Pending) => {
+                Box::pin(self.finish_in_background(kind, work, claim, tally)).await
+            }
         }
     }
 
@@ -211,9 +230,11 @@ impl Receiver {
     }
 }
 
-/// Gives a failed event's claim back, so the server's retry is handled.
+/// Gives a failed event's claim back, so the server's retry is handled. Boxed: a
+/// store's future can be large, and inlined into every delivery's future it would make
+/// the common path pay for the rare one.
 async fn release(claim: Claim) {
-    if let Err(e) = claim.release().await {
+    if let Err(e) = Box::pin(claim.release()).await {
         tracing::warn!(error = %e, "could not release a failed event's claim");
     }
 }
@@ -280,11 +301,15 @@ struct Tally {
 
 impl IntoResponse for Tally {
     fn into_response(self) -> Response {
-        let body = format!(
-            r#"{{"handled":{},"duplicates":{}}}"#,
-            self.handled, self.duplicates
-        );
-        json_response(StatusCode::OK, Body::from(body))
+        // Nearly every delivery carries one event: its answers are written once.
+        let body = match (self.handled, self.duplicates) {
+            (1, 0) => Body::from(r#"{"handled":1,"duplicates":0}"#),
+            (0, 1) => Body::from(r#"{"handled":0,"duplicates":1}"#),
+            (handled, duplicates) => Body::from(format!(
+                r#"{{"handled":{handled},"duplicates":{duplicates}}}"#
+            )),
+        };
+        json_response(StatusCode::OK, body)
     }
 }
 
@@ -344,8 +369,8 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let receiver = self.clone();
-        Box::pin(async move { Ok(receiver.handle(request.map(Body::new)).await) })
+        let answer = self.handle(request.map(Body::new));
+        Box::pin(async move { Ok(answer.await) })
     }
 }
 

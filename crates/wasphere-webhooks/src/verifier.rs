@@ -7,7 +7,9 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{HeaderMap, HeaderName, header};
 use bytes::BytesMut;
-use wasphere_types::webhook::{Event, WebhookEvent, WebhookSecret, verify_signature_any};
+use wasphere_types::webhook::{
+    Event, ReadEventsError, WebhookEvent, WebhookSecret, verify_signature_any,
+};
 
 use crate::clock::{Clock, SystemClock};
 use crate::rejection::Rejection;
@@ -156,6 +158,30 @@ impl Verifier {
     /// JSON is parsed then); [`Rejection::NotAnEvent`] or [`Rejection::MalformedData`]
     /// for an authentic body that is not an event.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, Rejection> {
+        self.authenticate(headers, body)?;
+        let envelope: WebhookEvent =
+            serde_json::from_slice(body).map_err(|e| Rejection::NotAnEvent(e.to_string()))?;
+        let events = envelope.events().map_err(Rejection::MalformedData)?;
+        Ok(Delivery { envelope, events })
+    }
+
+    /// [`verify`](Self::verify) for a handler that needs only the events: the same
+    /// checks and the same answers, with the body read in one pass
+    /// ([`WebhookEvent::read_events`]). The [`Receiver`](crate::Receiver) uses it.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub fn verify_events(&self, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Event>, Rejection> {
+        self.authenticate(headers, body)?;
+        WebhookEvent::read_events(body).map_err(|e| match e {
+            ReadEventsError::Data(e) => Rejection::MalformedData(e),
+            ReadEventsError::NotAnEvent(reason) => Rejection::NotAnEvent(reason),
+            other => Rejection::NotAnEvent(other.to_string()),
+        })
+    }
+
+    /// The signature and timestamp headers checked over the raw bytes; no JSON is read.
+    fn authenticate(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {
         let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
         verify_signature_any(
             &self.secrets,
@@ -164,11 +190,7 @@ impl Verifier {
             body,
             self.clock.now(),
         )
-        .map_err(Rejection::Unauthentic)?;
-        let envelope: WebhookEvent =
-            serde_json::from_slice(body).map_err(|e| Rejection::NotAnEvent(e.to_string()))?;
-        let events = envelope.events().map_err(Rejection::MalformedData)?;
-        Ok(Delivery { envelope, events })
+        .map_err(Rejection::Unauthentic)
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::one_pass::ObjectKey;
 use super::received::MessageReceived;
 
 /// What happened. New kinds will appear over time; they arrive as [`EventKind::Unknown`].
@@ -88,10 +89,7 @@ impl EventKind {
 impl FromStr for EventKind {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(EventKind::KNOWN
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .unwrap_or_else(|| EventKind::Unknown(s.to_owned())))
+        Ok(EventKind::named(s).unwrap_or_else(|| EventKind::Unknown(s.to_owned())))
     }
 }
 
@@ -107,10 +105,47 @@ impl Serialize for EventKind {
     }
 }
 
+impl EventKind {
+    /// The kind named `name`, without allocating for a known one.
+    fn named(name: &str) -> Option<EventKind> {
+        Some(match name {
+            "message.sent" => EventKind::MessageSent,
+            "message.delivered" => EventKind::MessageDelivered,
+            "message.read" => EventKind::MessageRead,
+            "message.failed" => EventKind::MessageFailed,
+            "messages.update" => EventKind::MessagesUpdate,
+            "message.receipt" => EventKind::MessageReceipt,
+            "message.received" => EventKind::MessageReceived,
+            "poll.vote" => EventKind::PollVote,
+            "session.connected" => EventKind::SessionConnected,
+            "session.disconnected" => EventKind::SessionDisconnected,
+            "session.qr" => EventKind::SessionQr,
+            "session.failed" => EventKind::SessionFailed,
+            "webhook.test" => EventKind::WebhookTest,
+            _ => return None,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Ok(name.parse().unwrap_or(EventKind::Unknown(name)))
+        struct KindVisitor;
+        impl Visitor<'_> for KindVisitor {
+            type Value = EventKind;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an event name")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<EventKind, E> {
+                Ok(EventKind::named(v).unwrap_or_else(|| EventKind::Unknown(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<EventKind, E> {
+                Ok(EventKind::named(&v).unwrap_or(EventKind::Unknown(v)))
+            }
+        }
+        d.deserialize_str(KindVisitor)
     }
 }
 
@@ -181,7 +216,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut delivery_id = String::new();
         let mut data = None;
         let mut extra = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<ObjectKey<'de>>()? {
             match key.as_str() {
                 "event" => event = Some(map.next_value::<EventKind>()?),
                 "sessionId" => session_id = map.next_value::<Option<String>>()?.unwrap_or_default(),
@@ -191,7 +226,8 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 }
                 "data" => data = Some(map.next_value::<Box<RawValue>>()?),
                 _ => {
-                    extra.insert(key, map.next_value::<Value>()?);
+                    let unknown = map.next_value::<Value>()?;
+                    extra.insert(key.into_owned(), unknown);
                 }
             }
         }

@@ -16,8 +16,10 @@
 //! assert_eq!(received.selection(), Some(Selection::ButtonReply { id: "btn1".into(), label: "Option A".into() }));
 //! ```
 
+mod delivery_reader;
 mod event;
 mod json_path;
+mod one_pass;
 mod receipt;
 mod received;
 mod sent;
@@ -27,6 +29,7 @@ mod typed_event;
 mod unix_time;
 mod update_item;
 
+pub use delivery_reader::ReadEventsError;
 pub use event::{EventKind, WebhookEvent};
 pub use receipt::{MessageKey, MessageReceipt, UserReceipt};
 pub use received::{InteractiveKind, MessageReceived, ReceivedContent, Selection};

@@ -4,11 +4,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::unix_time::unix_seconds;
+use super::one_pass::deserialize_in_one_pass;
+use super::unix_time::UnixSeconds;
 
 /// An incoming message (contract section 5). Every field is optional on the way in, so
 /// a payload from a newer server never fails to parse; unknown fields are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageReceived {
     /// The incoming message's id: the dedupe key across delivery retries.
@@ -36,11 +37,7 @@ pub struct MessageReceived {
     #[serde(default)]
     pub is_group: bool,
     /// When it was sent, in Unix seconds.
-    #[serde(
-        default,
-        deserialize_with = "unix_seconds",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// `conversation`, `imageMessage`, `poll_vote`, …
     #[serde(rename = "type", default)]
@@ -58,7 +55,7 @@ pub struct MessageReceived {
 }
 
 /// The `content` of an incoming message; which fields are present depends on its type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivedContent {
     /// The text, or the label of the tapped button or picked row.
@@ -102,6 +99,37 @@ pub struct ReceivedContent {
     #[schemars(skip)]
     pub extra: Map<String, Value>,
 }
+
+// A null where text is expected reads as empty: a payload never fails on a missing value.
+deserialize_in_one_pass!(MessageReceived, "an incoming message object", {
+    "messageId" => message_id: Option<String> => Option::unwrap_or_default,
+    "from" => from: Option<String> => Option::unwrap_or_default,
+    "sender" => sender: Option<Value> => std::convert::identity,
+    "senderJid" => sender_jid: Option<String> => std::convert::identity,
+    "senderPn" => sender_pn: Option<String> => std::convert::identity,
+    "senderLid" => sender_lid: Option<String> => std::convert::identity,
+    "avatarUrl" => avatar_url: Option<String> => std::convert::identity,
+    "isGroup" => is_group: Option<bool> => Option::unwrap_or_default,
+    "timestamp" => timestamp: UnixSeconds => |t: UnixSeconds| t.0,
+    "type" => kind: Option<String> => Option::unwrap_or_default,
+    "content" => content: Option<ReceivedContent> => Option::unwrap_or_default,
+    "message" => message: Value => std::convert::identity,
+});
+
+deserialize_in_one_pass!(ReceivedContent, "the content of an incoming message", {
+    "text" => text: Option<String> => std::convert::identity,
+    "caption" => caption: Option<String> => std::convert::identity,
+    "mimetype" => mimetype: Option<String> => std::convert::identity,
+    "fileName" => file_name: Option<String> => std::convert::identity,
+    "latitude" => latitude: Option<f64> => std::convert::identity,
+    "longitude" => longitude: Option<f64> => std::convert::identity,
+    "selectionId" => selection_id: Option<String> => std::convert::identity,
+    "selectionDescription" => selection_description: Option<String> => std::convert::identity,
+    "interactiveKind" => interactive_kind: Option<InteractiveKind> => std::convert::identity,
+    "pollMessageId" => poll_message_id: Option<String> => std::convert::identity,
+    "pollName" => poll_name: Option<String> => std::convert::identity,
+    "selectedOptions" => selected_options: Option<Vec<String>> => std::convert::identity,
+});
 
 /// `interactiveKind`: how the reply was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -221,6 +249,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(vote.selection().unwrap().id(), "P");
+    }
+
+    #[test]
+    fn one_pass_reading_keeps_unknown_fields_at_every_level_and_round_trips() {
+        let json = r#"{"messageId":"M","from":"F","isGroup":true,"type":"conversation","content":{"text":"hi","sticker":{"animated":true}},"message":{"conversation":"hi"},"pushName":"Ann","reactions":[1,2]}"#;
+        let m: MessageReceived = serde_json::from_str(json).unwrap();
+        assert_eq!((m.message_id.as_str(), m.from.as_str()), ("M", "F"));
+        assert!(m.is_group);
+        assert_eq!(m.content.text.as_deref(), Some("hi"));
+        assert_eq!(m.content.extra["sticker"]["animated"], true);
+        assert_eq!(m.extra["pushName"], "Ann");
+        assert_eq!(m.extra["reactions"], serde_json::json!([1, 2]));
+        let again: serde_json::Value = serde_json::to_value(&m).unwrap();
+        assert_eq!(
+            again,
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
+    }
+
+    #[test]
+    fn escaped_names_nulls_and_repeats_read_as_json_means_them() {
+        // `\u0049` is `I`: the escaped name is still messageId.
+        let m: MessageReceived = serde_json::from_str(
+            r#"{"message\u0049d":"M","from":null,"isGroup":null,"content":null,"type":"a","type":"b"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.message_id, "M");
+        assert_eq!(m.from, "");
+        assert!(!m.is_group);
+        assert_eq!(m.content, ReceivedContent::default());
+        assert_eq!(m.kind, "b", "the last of a repeated field wins");
+    }
+
+    #[test]
+    fn a_wrong_type_is_an_error_that_names_what_was_expected() {
+        let e = serde_json::from_str::<MessageReceived>(r#"{"messageId":5}"#).unwrap_err();
+        assert!(e.to_string().contains("expected a string"), "{e}");
+        let e = serde_json::from_str::<MessageReceived>(r#"[1]"#).unwrap_err();
+        assert!(e.to_string().contains("an incoming message object"), "{e}");
     }
 
     #[test]

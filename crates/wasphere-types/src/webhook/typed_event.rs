@@ -133,6 +133,22 @@ impl WebhookEvent {
     }
 
     fn typed_data(&self) -> Result<Vec<EventData>, DataError> {
+        Payload {
+            kind: &self.event,
+            data: self.data.get(),
+        }
+        .typed_data()
+    }
+}
+
+/// An event's `data` as raw JSON with the kind that says how to read it.
+pub(super) struct Payload<'a> {
+    pub(super) kind: &'a EventKind,
+    pub(super) data: &'a str,
+}
+
+impl Payload<'_> {
+    pub(super) fn typed_data(&self) -> Result<Vec<EventData>, DataError> {
         let named_status = |status| -> Result<Vec<EventData>, DataError> {
             Ok(self
                 .items()?
@@ -143,7 +159,7 @@ impl WebhookEvent {
                 })
                 .collect())
         };
-        Ok(match &self.event {
+        Ok(match self.kind {
             EventKind::MessageReceived => vec![EventData::Received(self.object()?)],
             EventKind::PollVote => vec![EventData::PollVote(self.object()?)],
             EventKind::MessageSent => vec![EventData::Sent(self.object()?)],
@@ -173,12 +189,12 @@ impl WebhookEvent {
     }
 
     fn value(&self) -> Result<Value, DataError> {
-        serde_json::from_str(self.data.get()).map_err(|e| self.error("data", e.to_string()))
+        serde_json::from_str(self.data).map_err(|e| self.error("data", e.to_string()))
     }
 
     /// `data` as an object of type `T`.
     fn object<T: DeserializeOwned>(&self) -> Result<Box<T>, DataError> {
-        let data = self.data.get();
+        let data = self.data;
         if !data.trim_start().starts_with('{') {
             return Err(self.error("data", "expected an object".to_owned()));
         }
@@ -201,7 +217,7 @@ impl WebhookEvent {
 
     /// `data` as receipts: a list, or a lone object as a list of one.
     fn receipts(&self) -> Result<Vec<MessageReceipt>, DataError> {
-        let data = self.data.get();
+        let data = self.data;
         let parsed = match data.trim_start().as_bytes().first() {
             Some(b'[') => serde_json::from_str::<Vec<MessageReceipt>>(data),
             Some(b'{') => serde_json::from_str::<MessageReceipt>(data).map(|r| vec![r]),
@@ -225,7 +241,7 @@ impl WebhookEvent {
 
     fn error_at(&self, path: String, reason: String) -> DataError {
         DataError {
-            event: self.event.to_string(),
+            event: self.kind.to_string(),
             path,
             reason,
         }

@@ -12,3 +12,12 @@ pub(super) fn unix_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64
         _ => None,
     })
 }
+
+/// [`unix_seconds`] as a type, for readers that name a type per field.
+pub(super) struct UnixSeconds(pub(super) Option<i64>);
+
+impl<'de> Deserialize<'de> for UnixSeconds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        unix_seconds(d).map(UnixSeconds)
+    }
+}

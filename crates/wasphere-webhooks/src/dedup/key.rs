@@ -31,25 +31,43 @@ const MAX_KEY_BYTES: usize = 200;
 /// assert_eq!(key(event), "shop status 3EB0C767D097B7C7A5C1 delivered");
 /// ```
 pub fn key(event: &Event) -> String {
-    let session = &event.session_id;
+    let session = event.session_id.as_str();
+    // Built by pushing parts into one buffer of the right size: this runs for every
+    // event, and `format!` would grow the string several times.
     let key = match (&event.data, event.message_id()) {
         (EventData::Received(_) | EventData::PollVote(_) | EventData::Sent(_), Some(id)) => {
-            format!("{session} {} {id}", event.kind)
+            joined(&[session, event.kind.as_str(), id])
         }
-        (EventData::Status(s), _) => {
-            let status = s.status.as_word().map_or_else(
-                || s.status.code().unwrap_or_default().to_string(),
-                str::to_owned,
-            );
-            format!("{session} status {} {status}", s.message_id)
+        (EventData::Status(s), _) => match s.status.as_word() {
+            Some(word) => joined(&[session, "status", &s.message_id, word]),
+            None => {
+                let code = s.status.code().unwrap_or_default().to_string();
+                joined(&[session, "status", &s.message_id, &code])
+            }
+        },
+        (data, _) => {
+            let hash = format!("sha256:{}", content_hash(data));
+            joined(&[session, event.kind.as_str(), &hash])
         }
-        (data, _) => format!("{session} {} sha256:{}", event.kind, content_hash(data)),
     };
     if key.len() > MAX_KEY_BYTES {
         format!("sha256:{}", hex::encode(Sha256::digest(key.as_bytes())))
     } else {
         key
     }
+}
+
+/// `parts` separated by single spaces.
+fn joined(parts: &[&str]) -> String {
+    let len = parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut key = String::with_capacity(len);
+    for part in parts {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(part);
+    }
+    key
 }
 
 /// A hash of the event's JSON: the same data gives the same hash on every retry.

@@ -10,12 +10,12 @@ mod redis_store;
 mod store;
 
 use std::collections::HashSet;
-use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use foldhash::fast::RandomState;
 pub use key::key;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
@@ -61,7 +61,7 @@ pub struct Deduplicator {
 /// retry wait for the next attempt).
 #[derive(Default)]
 struct InProgress {
-    hashes: Mutex<HashSet<u64>>,
+    hashes: Mutex<HashSet<u64, RandomState>>,
     hasher: RandomState,
 }
 
@@ -70,7 +70,7 @@ impl InProgress {
         self.hasher.hash_one(key)
     }
 
-    fn hashes(&self) -> MutexGuard<'_, HashSet<u64>> {
+    fn hashes(&self) -> MutexGuard<'_, HashSet<u64, RandomState>> {
         self.hashes
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
