@@ -166,6 +166,45 @@ async fn a_dead_worker_s_sending_rows_become_unknown_and_its_claims_return_once_
 }
 
 #[tokio::test]
+async fn a_dead_worker_s_rows_in_flight_become_unknown_while_the_others_are_still_busy() {
+    let Some(server) = wasphere_testservers::Postgres::start("dead worker, busy survivor") else {
+        return;
+    };
+    let url = server.create_database("busy");
+    let lease = Duration::from_millis(600);
+    let survivor = worker(&url, lease, 10).await;
+    survivor
+        .import((1..=20).map(pending).collect())
+        .await
+        .unwrap();
+    // The survivor holds rows it has not finished: it never comes back to claim, so only
+    // its heartbeat can notice the dead worker.
+    assert_eq!(survivor.claim(10).await.unwrap().len(), 10);
+    let doomed = worker(&url, lease, 10).await;
+    assert_eq!(doomed.claim(10).await.unwrap().len(), 10);
+    doomed
+        .mark_sending(vec![sending(11), sending(12)])
+        .await
+        .unwrap();
+    drop(doomed);
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let unknown = survivor.counts().await.unwrap().get(RowState::Unknown);
+        if unknown == 2 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "rows 11 and 12 stayed sending ({unknown} unknown)"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let counts = survivor.counts().await.unwrap();
+    assert_eq!(counts.get(RowState::Sending), 0);
+}
+
+#[tokio::test]
 async fn a_worker_whose_lease_expired_sends_nothing_more() {
     let Some(server) = wasphere_testservers::Postgres::start("lease lost") else {
         return;

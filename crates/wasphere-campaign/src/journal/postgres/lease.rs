@@ -54,7 +54,7 @@ pub(super) fn heartbeat(client: Arc<Client>, id: i64, lease: Duration) -> Heartb
                 )
                 .await;
             match renewed {
-                Ok(1) => {}
+                Ok(1) => reap_the_dead(&client, id).await,
                 Ok(_) => {
                     tracing::warn!(
                         worker = id,
@@ -69,6 +69,24 @@ pub(super) fn heartbeat(client: Arc<Client>, id: i64, lease: Duration) -> Heartb
         }
     });
     Heartbeat(task)
+}
+
+/// Turns the `sending` rows of workers whose lease expired into `unknown`, at every beat
+/// of every live worker: a dead worker's rows in flight are marked within a third of a
+/// lease of its expiry, even while the others are busy (they look for them too when
+/// nothing is left to claim). A failure is logged and left to the next beat.
+async fn reap_the_dead(client: &Client, id: i64) {
+    match super::statements::reap(client, None).await {
+        Ok(0) => {}
+        Ok(rows) => tracing::info!(
+            worker = id,
+            rows,
+            "rows in flight in workers whose lease expired are now unknown"
+        ),
+        Err(e) => {
+            tracing::warn!(worker = id, error = %super::describe(&e), "could not look for expired workers' rows");
+        }
+    }
 }
 
 /// The heartbeat task; stopped on drop.

@@ -366,7 +366,8 @@ impl Journal for PostgresJournal {
     async fn claim(&self, limit: usize) -> Result<Vec<ClaimedRow>, JournalError> {
         let worker = self.worker()?;
         // A claim takes dead workers' pending rows too. Their `sending` rows are looked
-        // for only when nothing is left to claim: a scan per claim would slow every worker.
+        // for only when nothing is left to claim, and at every heartbeat: a scan per claim
+        // would slow every worker.
         let claimed = statements::claim(&self.client, worker, limit.min(self.batch))
             .await
             .map_err(|e| self.storage(&e))?;
