@@ -405,9 +405,10 @@ pub(crate) struct WebhookListenArgs {
     /// Forward each authentic delivery to this URL of your app.
     #[arg(long, value_name = "URL")]
     pub(crate) forward_to: Option<String>,
-    /// Record delivery statuses (delivered, read, …) into this campaign journal, matched by
-    /// message id, so `wasphere campaign status` counts them (works while the campaign runs).
-    #[arg(long, value_name = "FILE")]
+    /// Record delivery statuses (delivered, read, …) into this campaign journal (a file, or
+    /// a postgres:// URL), matched by message id, so `wasphere campaign status` counts them
+    /// (works while the campaign runs).
+    #[arg(long, value_name = "JOURNAL")]
     pub(crate) journal: Option<PathBuf>,
 }
 

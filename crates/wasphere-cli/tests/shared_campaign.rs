@@ -401,3 +401,77 @@ fn a_campaign_whose_redis_is_out_stops_resumable_with_nothing_sent_twice() {
     assert_eq!(got.len(), 30);
     assert!(got.values().all(|n| *n == 1));
 }
+
+#[test]
+fn webhook_listen_records_delivery_statuses_into_a_postgres_journal() {
+    let Some(server) = Postgres::start("webhook listen into a postgres journal") else {
+        return;
+    };
+    // The listener's port is chosen first and the listener started after the campaign ran:
+    // the sandbox's first deliveries fail, and its retries bring the statuses once it is up.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = "whsec_postgres_statuses";
+    let sandbox = TestSandbox::with(|b| {
+        b.rate_limit(RateLimit::Off)
+            .webhook(
+                format!("http://127.0.0.1:{port}/hooks"),
+                wasphere_types::webhook::WebhookSecret::new(secret),
+            )
+            .webhook_retry_delays(vec![
+                Duration::from_millis(300),
+                Duration::from_secs(1),
+                Duration::from_secs(2),
+                Duration::from_secs(4),
+                Duration::from_secs(8),
+            ])
+            .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
+    });
+    let dir = campaign_dir(10);
+    let url = server.create_database("statuses");
+    let mut run = spawn(dir.path(), &sandbox, "run", &["--journal", &url]);
+    assert!(run.wait_for_exit(Duration::from_secs(60)).success());
+
+    let listen_args = [
+        "webhook",
+        "listen",
+        "--addr",
+        &format!("127.0.0.1:{port}"),
+        "--secret-env",
+        "WH_SECRET",
+        "--journal",
+        &url,
+    ];
+    let mut listen = child_in(dir.path(), &sandbox, &listen_args);
+    listen
+        .env("WH_SECRET", secret)
+        .stdout(File::create(dir.path().join("listen.out")).unwrap())
+        .stderr(File::create(dir.path().join("listen.err")).unwrap());
+    let _listener = ChildGuard(Some(listen.spawn().unwrap()));
+    let mut delivery = serde_json::Value::Null;
+    for _ in 0..300 {
+        let status = child_in(
+            dir.path(),
+            &sandbox,
+            &["--output", "json", "campaign", "status", &url],
+        )
+        .output()
+        .unwrap();
+        let status: serde_json::Value =
+            serde_json::from_str(&common::stdout(&status)).unwrap_or_default();
+        delivery = status["delivery"].clone();
+        if delivery["read"] == 10 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        delivery["read"],
+        10,
+        "{delivery}; listener said: {}",
+        output_of(dir.path(), "listen")
+    );
+}

@@ -2,9 +2,10 @@
 //! authentic event as one line of JSON, or, with `--forward-to`, pass it on to your app
 //! and print one summary line per event with the app's answer.
 
-use wasphere_campaign::{Journal, SqliteJournal};
-use wasphere_types::webhook::{EventData, WebhookEvent};
+use wasphere_campaign::{Journal, JournalError, SqliteJournal};
+use wasphere_types::webhook::{DeliveryStatus, EventData, WebhookEvent};
 
+use super::campaign::location::JournalLocation;
 use crate::cli::WebhookListenArgs;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -26,12 +27,14 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
         None => None,
     };
     let journal = match &args.journal {
-        Some(path) => {
-            Some(SqliteJournal::open_observer(path).map_err(|e| Failure::invalid(e.to_string()))?)
-        }
+        Some(arg) => Some(JournalLocation::of(arg)?),
         None => None,
     };
     super::runtime(false)?.block_on(async {
+        let journal = match journal {
+            Some(location) => Some(StatusJournal::open(location).await?),
+            None => None,
+        };
         let mut receiver = webhook_receiver::start(args.addr, secret, forward_to.clone()).await?;
         match &forward_to {
             Some(url) => out.status(&format!(
@@ -83,7 +86,7 @@ pub(crate) fn run(args: &WebhookListenArgs, out: &Output) -> Result<(), Failure>
 /// Records the delivery statuses of `envelope` into the campaign journal, if one was given.
 /// A status for a message the campaign did not send is not an error: the same number may
 /// also send other messages.
-async fn record_statuses(journal: Option<&SqliteJournal>, envelope: &WebhookEvent, out: &Output) {
+async fn record_statuses(journal: Option<&StatusJournal>, envelope: &WebhookEvent, out: &Output) {
     let Some(journal) = journal else { return };
     let Ok(events) = envelope.events() else {
         return;
@@ -97,6 +100,40 @@ async fn record_statuses(journal: Option<&SqliteJournal>, envelope: &WebhookEven
                 "could not record {} for {} in the journal: {e}",
                 status.status, status.message_id
             ));
+        }
+    }
+}
+
+/// The campaign journal statuses are recorded into: a file, or a database that the
+/// campaign's workers share.
+enum StatusJournal {
+    File(SqliteJournal),
+    #[cfg(feature = "postgres")]
+    Postgres(wasphere_campaign::PostgresJournal),
+}
+
+impl StatusJournal {
+    async fn open(location: JournalLocation) -> Result<StatusJournal, Failure> {
+        match location {
+            JournalLocation::File(path) => SqliteJournal::open_observer(&path)
+                .map(StatusJournal::File)
+                .map_err(|e| Failure::invalid(e.to_string())),
+            #[cfg(feature = "postgres")]
+            JournalLocation::Postgres(url) => super::campaign::location::postgres_observer(&url)
+                .await
+                .map(StatusJournal::Postgres),
+        }
+    }
+
+    async fn record_delivery(
+        &self,
+        message_id: &str,
+        status: DeliveryStatus,
+    ) -> Result<bool, JournalError> {
+        match self {
+            StatusJournal::File(journal) => journal.record_delivery(message_id, status).await,
+            #[cfg(feature = "postgres")]
+            StatusJournal::Postgres(journal) => journal.record_delivery(message_id, status).await,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::failure::Failure;
 
 /// A journal named by `--journal` or `JOURNAL`.
-pub(super) enum JournalLocation {
+pub(crate) enum JournalLocation {
     /// An SQLite file.
     File(PathBuf),
     /// A PostgreSQL database, by its URL (which may hold a password: never shown).
@@ -21,7 +21,7 @@ const ENV_PASSWORD: &str = "PGPASSWORD";
 
 impl JournalLocation {
     /// The journal `arg` names.
-    pub(super) fn of(arg: &Path) -> Result<JournalLocation, Failure> {
+    pub(crate) fn of(arg: &Path) -> Result<JournalLocation, Failure> {
         let url = arg
             .to_str()
             .filter(|t| t.starts_with("postgres://") || t.starts_with("postgresql://"));
@@ -39,7 +39,7 @@ impl JournalLocation {
     }
 
     /// The journal as it is safe to show (a URL without its password).
-    pub(super) fn shown(&self) -> PathBuf {
+    pub(crate) fn shown(&self) -> PathBuf {
         match self {
             JournalLocation::File(path) => path.clone(),
             #[cfg(feature = "postgres")]
@@ -72,7 +72,7 @@ pub(super) async fn postgres_worker(
 
 /// Connects to the PostgreSQL journal at `url` to read it.
 #[cfg(feature = "postgres")]
-pub(super) async fn postgres_observer(
+pub(crate) async fn postgres_observer(
     url: &str,
 ) -> Result<wasphere_campaign::PostgresJournal, Failure> {
     builder(url)

@@ -3,7 +3,7 @@
 
 mod check;
 mod export;
-mod location;
+pub(crate) mod location;
 mod progress;
 mod run;
 mod setup;
@@ -46,7 +46,7 @@ pub(crate) fn run(
 }
 
 /// A journal that cannot be used.
-fn journal_failure(e: JournalError) -> Failure {
+pub(crate) fn journal_failure(e: JournalError) -> Failure {
     match e {
         JournalError::Locked { .. } => Failure::new(ErrorClass::Other, e.to_string()).hint(
             "one process runs a campaign at a time; `wasphere campaign status` works meanwhile",
