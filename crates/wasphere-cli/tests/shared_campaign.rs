@@ -475,3 +475,59 @@ fn webhook_listen_records_delivery_statuses_into_a_postgres_journal() {
         output_of(dir.path(), "listen")
     );
 }
+
+#[test]
+fn redis_stopped_mid_campaign_stops_it_resumable_and_the_resume_sends_the_rest_once() {
+    let Some(mut redis) = Redis::start("Redis stopped mid-campaign") else {
+        return;
+    };
+    let sandbox = TestSandbox::start();
+    let dir = campaign_dir(40);
+    let url = redis.url();
+    // Ten a second, one at a time: four seconds of sending, stopped a few rows in.
+    let args = [
+        "--journal",
+        "c.db",
+        "--rate-limit",
+        "10/1s",
+        "--pacing",
+        "smooth",
+        "--redis",
+        &url,
+    ];
+    let mut run = spawn(dir.path(), &sandbox, "run", &args);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while received(&sandbox).len() < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the campaign never started: {}",
+            output_of(dir.path(), "run")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    redis.stop();
+    let status = run.wait_for_exit(Duration::from_secs(60));
+    let text = output_of(dir.path(), "run");
+    assert_eq!(status.code(), Some(7), "exit 7 (network): {text}");
+    assert!(text.contains("unavailable"), "{text}");
+    let before = received(&sandbox);
+    assert!(
+        (5..40).contains(&before.len()),
+        "stopped part-way: {} sent",
+        before.len()
+    );
+    assert!(before.values().all(|n| *n == 1), "{before:?}");
+
+    redis.restart();
+    let resume = child_in(
+        dir.path(),
+        &sandbox,
+        &["campaign", "resume", "c.db", "--redis", &redis.url()],
+    )
+    .output()
+    .unwrap();
+    assert!(resume.status.success(), "{}", common::stderr(&resume));
+    let got = received(&sandbox);
+    assert_eq!(got.len(), 40);
+    assert!(got.values().all(|n| *n == 1), "{got:?}");
+}
