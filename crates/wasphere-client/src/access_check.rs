@@ -64,14 +64,18 @@ impl Client {
     /// the store is set to fail.
     pub async fn check_access_with_session(&self, session: &SessionId) -> Result<Access, Error> {
         let inner = self.inner();
-        if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await?;
-        }
         let url = self.endpoint(session, MessageType::Text);
-        let answer = inner
-            .transport
-            .exchange(Method::POST, &url, Some(Bytes::from_static(EMPTY_BODY)))
-            .await?;
+        let exchange =
+            inner
+                .transport
+                .exchange(Method::POST, &url, Some(Bytes::from_static(EMPTY_BODY)));
+        let answer = match &inner.limiter {
+            Some(limiter) => {
+                let slot = limiter.acquire().await?;
+                limiter.settled(slot, exchange).await?
+            }
+            None => exchange.await?,
+        };
         let key = inner.transport.key();
         if answer.status == 400 && is_validation_answer(&ErrorBody::parse(&answer.body)) {
             return Ok(Access::Granted);

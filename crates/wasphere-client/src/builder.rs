@@ -133,8 +133,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Added to the rate-limit window, so that requests admitted exactly one window apart
-    /// still arrive one window apart despite network jitter. Keep it well under the window.
+    /// Added to the rate-limit window. Latency needs none of it: each slot's time moves to
+    /// when its request's answer came (after the server counted the request), so a request
+    /// a window later arrives a window later at least. The margin covers what is left:
+    /// clocks (a server counting in whole milliseconds, drift, a clock stepped by NTP) and
+    /// slots never settled (an attempt whose future was dropped mid-way, a settle Redis did
+    /// not hear). Keep it well under the window.
     pub fn safety_margin(mut self, margin: Duration) -> Self {
         self.safety_margin = margin;
         self

@@ -18,7 +18,7 @@ use wasphere_types::{
 use crate::config_error::ConfigError;
 use crate::connection::BaseUrl;
 use crate::error::Error;
-use crate::rate_limit_store::{Admission, Limiter, RateLimitStore, RateLimiter};
+use crate::rate_limit_store::{Admission, Limiter, RateLimitStore, RateLimiter, Slot};
 use crate::retry::{self, Idempotency, RetryPolicy};
 use crate::transport::Transport;
 
@@ -142,8 +142,9 @@ impl Client {
 
     /// Sends `message` with `session` in a slot already taken from this client's
     /// [`rate_limiter`](Self::rate_limiter): the first attempt takes no other (a retry
-    /// after a 429 takes a new one, as always). An admission from another key's limiter
-    /// is not used: the send takes its own slot then.
+    /// after a 429 takes a new one, as always), and settles it when it is over, as every
+    /// attempt does ([`Admission::settle`]). An admission from another key's limiter is not
+    /// used (it is left as it is): the send takes its own slot then.
     ///
     /// # Errors
     /// As [`Client::send_with_session`].
@@ -166,9 +167,9 @@ impl Client {
         if self.inner.validate {
             message.validate()?;
         }
-        let admitted = match (&admission, &self.inner.limiter) {
-            (Some(admission), Some(limiter)) => admission.is_from(limiter),
-            _ => false,
+        let first_slot = match (admission, &self.inner.limiter) {
+            (Some(admission), Some(limiter)) => admission.slot_for(limiter),
+            _ => None,
         };
         let message_type = message.message_type();
         let url = self.endpoint(session, message_type);
@@ -188,7 +189,7 @@ impl Client {
             idempotency: Idempotency::Send,
             operation: None,
         };
-        self.execute(&request, admitted).instrument(span).await
+        self.execute(&request, first_slot).instrument(span).await
     }
 
     /// Whether requests are checked before they are sent.
@@ -234,15 +235,15 @@ impl Client {
             idempotency: Idempotency::of(operation),
             operation: Some(operation),
         };
-        self.execute(&request, false).instrument(span).await
+        self.execute(&request, None).instrument(span).await
     }
 
-    /// Sends `request` as the retry policy allows; `admitted`: its first attempt's slot was
+    /// Sends `request` as the retry policy allows; `first_slot`: its first attempt's slot,
     /// taken by the caller already.
     async fn execute<T: DeserializeOwned>(
         &self,
         request: &Outgoing,
-        admitted: bool,
+        first_slot: Option<Slot>,
     ) -> Result<T, Error> {
         // Checked even without validation: the server refuses a larger body unread.
         if let Some(body) = request.body.as_ref().filter(|b| b.len() > MAX_BODY_BYTES) {
@@ -260,7 +261,7 @@ impl Client {
             &inner.retry_policy,
             inner.limiter.as_ref(),
             request.idempotency,
-            admitted,
+            first_slot,
             |n| {
                 attempts = n;
                 self.attempt(request, n, &last_status)

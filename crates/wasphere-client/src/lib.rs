@@ -46,8 +46,9 @@
 //! - **Validation first**: a message that breaks a rule of the contract fails with
 //!   [`Error::Validation`] before it costs a request or a rate-limit slot.
 //! - **Rate limiting** that models the server's sliding window (default 60 per 60 s per
-//!   key, plus a 250 ms safety margin), first come first served across every clone, task
-//!   and client of the process using the same key and server. When the server answers 429
+//!   key, plus a 250 ms safety margin), each slot counted from its request's answer so
+//!   latency never lets two windows' requests meet at the server, first come first served
+//!   across every clone, task and client of the process using the same key and server. When the server answers 429
 //!   anyway (another process shares the key), every sender on the key waits it out.
 //! - **Retries that never deliver twice by default**: a 429 is repeated after its
 //!   `Retry-After`, and failures before the request left the machine after an exponential

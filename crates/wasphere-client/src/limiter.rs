@@ -1,38 +1,69 @@
 //! The client-side model of the server's sliding-window rate limit (contract section 3).
 //!
 //! The server admits at most N requests per API key in any window of W. A token bucket
-//! would admit 2N in the first window, so this keeps the admission times of the last N
-//! requests and lets the next one go only when the oldest of them is W (plus a safety
-//! margin for network latency) in the past. It is a separate layer, like teloxide's
-//! throttle: the send path only calls [`KeyLimiter::acquire`] before each attempt and
-//! [`KeyLimiter::pause_for`] when the server answers 429 anyway.
+//! would admit 2N in the first window, so this keeps the times of the last N requests and
+//! lets the next one go only when the oldest of them is W (plus a safety margin) in the
+//! past. It is a separate layer, like teloxide's throttle: the send path calls
+//! [`KeyLimiter::acquire_spaced`] before each attempt, [`KeyLimiter::settle`] when the
+//! attempt is over, and [`KeyLimiter::pause_for`] when the server answers 429 anyway.
+//!
+//! **Settled at the answer.** A slot is recorded when it is granted, but the server counts
+//! the request when it arrives, later by the journal's commit, the scheduler and the
+//! network. So when the attempt is over (an answer, an error, a timeout) its slot's time
+//! is moved to that moment, which is after the server counted the request: the window is
+//! then an upper bound of the server's whatever the latency, and the next request granted
+//! a window later arrives later still. The margin no longer has to cover latency, only
+//! clocks (their granularity and drift); each window costs one round trip more than W.
+//! An attempt cancelled before it is over (its future dropped) leaves its slot counted
+//! from its grant.
 //!
 //! Time is tokio's, so tests run it paused and deterministic.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
-use tokio::sync::Notify;
 use tokio::time::{Instant, sleep_until};
 
 /// One API key's window, shared by every client and task sending with that key.
 #[derive(Debug)]
 pub(crate) struct KeyLimiter {
     max: usize,
-    /// The window plus the safety margin: how long an admission counts.
+    /// The window plus the safety margin: how long a slot counts.
     span: Duration,
-    /// Admission times of the requests still inside the span, oldest first. The lock is
-    /// tokio's, which is fair: whoever holds it is the next to be admitted, and the others
-    /// queue in arrival order, which makes the limiter first come, first served.
-    admitted: tokio::sync::Mutex<VecDeque<Instant>>,
-    /// Set on a 429: nobody is admitted before this instant. A plain mutex held only for a
-    /// read or a write, so a 429 handler never waits for the sleeper holding `admitted`.
-    pause_until: Mutex<Option<Instant>>,
-    /// Wakes the sleeper holding `admitted` when the pause moves, so it sleeps longer.
-    pause_changed: Notify,
+    /// Held by the task whose turn it is, while it waits for its slot. The lock is tokio's,
+    /// which is fair: the others queue in arrival order, which makes the limiter first
+    /// come, first served.
+    turn: tokio::sync::Mutex<()>,
+    /// The slots and the pause, under a plain mutex held only to read or write them, so a
+    /// settle or a 429 never waits for the sleeper holding the turn. The sleeper needs no
+    /// wake-up from them: they only ever move its moment later (a settle moves a time
+    /// later or counts a slot again, a pause never shortens), so it wakes early, if at all,
+    /// and looks again.
+    state: Mutex<Window>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    /// The time of each slot still inside the span, and the slot's id, oldest first.
+    slots: VecDeque<(Instant, u64)>,
+    next_id: u64,
+    /// When the latest slot was granted: a smooth pace's gap counts from there, not from
+    /// the latest settle (which would slow the pace by one round trip per message).
+    latest_grant: Option<Instant>,
+    /// Set on a 429: nobody is admitted before this instant.
+    pause_until: Option<Instant>,
+}
+
+/// A slot taken in a [`KeyLimiter`], to be [settled](KeyLimiter::settle) when the request
+/// made in it is over.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    id: u64,
+    /// The slot's time in the window, which is how it is found there again.
+    at: Instant,
 }
 
 /// `t + d`, clamped instead of overflowing; the builder bounds every configured duration,
@@ -43,76 +74,120 @@ fn later(t: Instant, d: Duration) -> Instant {
         .unwrap_or(t)
 }
 
+impl Window {
+    fn forget_before(&mut self, now: Instant, span: Duration) {
+        while self
+            .slots
+            .front()
+            .is_some_and(|(t, _)| later(*t, span) <= now)
+        {
+            self.slots.pop_front();
+        }
+    }
+
+    /// The index of the slot that must leave the span before another may be granted: the
+    /// `max`-th newest (more than `max` slots are inside when settles counted again slots
+    /// that had left).
+    fn blocking(&self, max: usize) -> Option<usize> {
+        self.slots.len().checked_sub(max)
+    }
+
+    /// When the next slot may be granted, at least `gap` after the latest grant.
+    fn ready(&self, now: Instant, max: usize, span: Duration, gap: Duration) -> Instant {
+        let window_ready = self
+            .blocking(max)
+            .and_then(|i| self.slots.get(i))
+            .map_or(now, |(t, _)| later(*t, span));
+        let spaced = self
+            .latest_grant
+            .filter(|t| later(*t, span) > now)
+            .map_or(window_ready, |t| window_ready.max(later(t, gap)));
+        self.pause_until.map_or(spaced, |p| p.max(spaced))
+    }
+
+    fn grant(&mut self, now: Instant) -> Slot {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.slots.push_back((now, id));
+        self.latest_grant = Some(now);
+        Slot { id, at: now }
+    }
+}
+
 impl KeyLimiter {
-    /// At most `max` admissions in any `window + margin`. `max` is at least 1.
+    /// At most `max` slots in any `window + margin`. `max` is at least 1.
     pub(crate) fn new(max: u32, window: Duration, margin: Duration) -> Self {
         let max = usize::try_from(max.max(1)).unwrap_or(usize::MAX);
         KeyLimiter {
             max,
             span: window.saturating_add(margin),
-            admitted: tokio::sync::Mutex::new(VecDeque::with_capacity(max.min(1024))),
-            pause_until: Mutex::new(None),
-            pause_changed: Notify::new(),
+            turn: tokio::sync::Mutex::new(()),
+            state: Mutex::new(Window {
+                slots: VecDeque::with_capacity(max.min(1024)),
+                ..Window::default()
+            }),
         }
     }
 
-    fn pause(&self) -> Option<Instant> {
-        *self.pause_until.lock().unwrap_or_else(|p| p.into_inner())
+    fn state(&self) -> MutexGuard<'_, Window> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Waits for a slot, in arrival order, and takes it.
     #[cfg(test)]
-    pub(crate) async fn acquire(&self) {
-        self.acquire_spaced(Duration::ZERO).await;
+    pub(crate) async fn acquire(&self) -> Slot {
+        self.acquire_spaced(Duration::ZERO).await
     }
 
-    /// Waits for a slot at least `gap` after the previous admission (a smooth pace; the
-    /// gap counts only while that admission is inside the span), in arrival order, and
-    /// takes it.
-    pub(crate) async fn acquire_spaced(&self, gap: Duration) {
-        let mut admitted = self.admitted.lock().await;
+    /// Waits for a slot at least `gap` after the latest grant (a smooth pace; the gap
+    /// counts only while that grant is inside the span), in arrival order, and takes it.
+    pub(crate) async fn acquire_spaced(&self, gap: Duration) -> Slot {
+        let _turn = self.turn.lock().await;
         loop {
-            // Register for pause changes before reading the pause, so a 429 arriving
-            // between the read and the sleep still wakes us.
-            let notified = self.pause_changed.notified();
-            let now = Instant::now();
-            while admitted
-                .front()
-                .is_some_and(|t| later(*t, self.span) <= now)
-            {
-                admitted.pop_front();
-            }
-            let window_slot = match admitted.front() {
-                Some(oldest) if admitted.len() >= self.max => later(*oldest, self.span),
-                _ => now,
+            let ready = {
+                let mut state = self.state();
+                // Read under the lock, so slots are recorded in time order.
+                let now = Instant::now();
+                state.forget_before(now, self.span);
+                let ready = state.ready(now, self.max, self.span, gap);
+                if ready <= now {
+                    return state.grant(now);
+                }
+                ready
             };
-            let slot = admitted
-                .back()
-                .map_or(window_slot, |last| window_slot.max(later(*last, gap)));
-            let ready = self.pause().map_or(slot, |p| p.max(slot));
-            if ready <= now {
-                admitted.push_back(now);
-                return;
-            }
-            tokio::select! {
-                () = sleep_until(ready) => {}
-                () = notified => {}
-            }
+            sleep_until(ready).await;
         }
+    }
+
+    /// The request made in `slot` is over (answered, failed or timed out): its time in
+    /// the window moves to now, after the server counted it. A slot that already left the
+    /// window (a request slower than the span) counts again from now, since the server
+    /// may count it still. Never waits.
+    pub(crate) fn settle(&self, slot: Slot) {
+        let mut state = self.state();
+        let now = Instant::now();
+        // Ids are unique and times sorted: look among the slots of the same instant.
+        let first = state.slots.partition_point(|(t, _)| *t < slot.at);
+        let found = state
+            .slots
+            .range(first..)
+            .take_while(|(t, _)| *t == slot.at)
+            .position(|(_, id)| *id == slot.id);
+        if let Some(i) = found {
+            state.slots.remove(first + i);
+        }
+        // `now` is at least every recorded time, so the slots stay in order.
+        state.slots.push_back((now, slot.id));
     }
 
     /// Stops every sender on this key from being admitted for `wait` from now (never
     /// shortens a pause already in force).
     pub(crate) fn pause_for(&self, wait: Duration) {
         let until = later(Instant::now(), wait);
-        {
-            let mut pause = self.pause_until.lock().unwrap_or_else(|p| p.into_inner());
-            if pause.is_some_and(|p| p >= until) {
-                return;
-            }
-            *pause = Some(until);
+        let mut state = self.state();
+        if state.pause_until.is_none_or(|p| p < until) {
+            state.pause_until = Some(until);
         }
-        self.pause_changed.notify_waiters();
     }
 }
 
@@ -316,6 +391,111 @@ mod tests {
         limiter.pause_for(Duration::from_millis(10));
         limiter.acquire().await;
         assert_eq!((Instant::now() - start).as_millis(), 6100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_answer_pushes_the_next_window_out_by_its_latency() {
+        let limiter = KeyLimiter::new(2, W, Duration::ZERO);
+        let start = Instant::now();
+        let first = limiter.acquire().await;
+        let second = limiter.acquire().await;
+        // Answered 100 ms and 300 ms after they were granted: the server counted them
+        // somewhere before, so the next window opens a window after each answer.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.settle(first);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        limiter.settle(second);
+        let mut offsets = Vec::new();
+        for _ in 0..2 {
+            let slot = limiter.acquire().await;
+            offsets.push((Instant::now() - start).as_millis());
+            limiter.settle(slot);
+        }
+        assert_eq!(offsets, [1100, 1300]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unsettled_slot_counts_from_its_grant() {
+        let limiter = KeyLimiter::new(1, W, Duration::ZERO);
+        let start = Instant::now();
+        let _dropped_unused = limiter.acquire().await;
+        limiter.acquire().await;
+        assert_eq!((Instant::now() - start).as_millis(), 1000);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_settled_after_it_left_the_window_counts_again() {
+        let limiter = KeyLimiter::new(1, W, Duration::ZERO);
+        let start = Instant::now();
+        let slow = limiter.acquire().await;
+        // An answer 1.5 s late: the slot left the window at 1 s, but the server may have
+        // counted the request as late as 1.5 s.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        limiter.settle(slow);
+        limiter.acquire().await;
+        assert_eq!((Instant::now() - start).as_millis(), 2500);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slots_counted_again_beyond_the_limit_hold_the_next_until_enough_leave() {
+        // Two slots that had left the window are counted again beside a fresh one: three
+        // inside a window of two, so the next waits for the second newest (1400) to
+        // leave, not the oldest (1300).
+        let limiter = KeyLimiter::new(2, W, Duration::ZERO);
+        let start = Instant::now();
+        let (a, b) = (limiter.acquire().await, limiter.acquire().await);
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let fresh = limiter.acquire().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.settle(a); // 1300
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.settle(b); // 1400
+        limiter.settle(fresh); // 1400
+        let mut offsets = Vec::new();
+        for _ in 0..2 {
+            limiter.acquire().await;
+            offsets.push((Instant::now() - start).as_millis());
+        }
+        assert_eq!(offsets, [2400, 2400]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_smooth_gap_counts_from_grants_not_from_settles() {
+        let limiter = KeyLimiter::new(10, W, Duration::ZERO);
+        let start = Instant::now();
+        let gap = Duration::from_millis(200);
+        let mut offsets = Vec::new();
+        for _ in 0..4 {
+            let slot = limiter.acquire_spaced(gap).await;
+            offsets.push((Instant::now() - start).as_millis());
+            // Each answer takes 150 ms; the pace stays one per 200 ms, not per 350 ms.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            limiter.settle(slot);
+        }
+        assert_eq!(offsets, [0, 200, 400, 600]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_settle_does_not_wait_behind_a_sleeping_acquirer() {
+        let limiter = Arc::new(KeyLimiter::new(1, W, Duration::ZERO));
+        let start = Instant::now();
+        let first = limiter.acquire().await;
+        // This waiter holds the turn and sleeps until t=1 s for its slot...
+        let waiter = {
+            let limiter = limiter.clone();
+            tokio::spawn(async move {
+                limiter.acquire().await;
+                Instant::now()
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // ...when the first request's answer comes. The settle is taken at once, though
+        // the waiter holds the turn (no time passes), and the waiter, who counted on
+        // t=1 s, is admitted a window after the answer instead.
+        limiter.settle(first);
+        assert_eq!((Instant::now() - start).as_millis(), 100);
+        let admitted = waiter.await.unwrap_or(start);
+        assert_eq!((admitted - start).as_millis(), 1100);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Where a key's rate limit is kept: in this process (the default) or in Redis, shared by
 //! every process and machine using the key. The send path sees one [`Limiter`] either way.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Error;
 use crate::limiter::{self, KeyLimiter};
 #[cfg(feature = "redis")]
-use crate::redis_limit::{RedisKeyLimiter, RedisLimitStore};
+use crate::redis_limit::{RedisKeyLimiter, RedisLimitStore, RedisSlot};
 
 /// Where the rate limiter keeps its window ([`ClientBuilder::rate_limit_store`]).
 ///
@@ -106,11 +107,15 @@ pub struct RateLimiter {
 }
 
 /// A slot taken in a key's window ([`RateLimiter::acquire`]): the first attempt of
-/// [`Client::send_admitted`](crate::Client::send_admitted) uses it instead of taking one.
-/// Dropping it unused wastes the slot (the window stays correct, only slower).
+/// [`Client::send_admitted`](crate::Client::send_admitted) uses it instead of taking one,
+/// and settles it when its answer comes (see [`Admission::settle`]).
+///
+/// Dropped unused, the slot keeps counting from the moment it was taken: the window stays
+/// correct, only a little slower.
 #[must_use = "an admission is a slot of the key's window: send with it, or it is wasted"]
 pub struct Admission {
     limiter: Limiter,
+    slot: Slot,
 }
 
 impl std::fmt::Debug for Admission {
@@ -120,10 +125,24 @@ impl std::fmt::Debug for Admission {
 }
 
 impl Admission {
-    /// Whether this slot was taken from `limiter` (a slot of another key's window does
-    /// not let a send skip its own).
-    pub(crate) fn is_from(&self, limiter: &Limiter) -> bool {
-        self.limiter.same_as(limiter)
+    /// The slot, for a request of `limiter`; `None` for a slot of another key's window
+    /// (which does not let a send skip its own, and is then left as it is).
+    pub(crate) fn slot_for(self, limiter: &Limiter) -> Option<Slot> {
+        self.limiter.same_as(limiter).then_some(self.slot)
+    }
+
+    /// Tells the key's window that the request made in this slot is over (answered,
+    /// failed or timed out), for a request you made yourself:
+    /// [`Client::send_admitted`](crate::Client::send_admitted) settles its slot on its own.
+    ///
+    /// The server counts a request when it arrives, which is after the slot was taken,
+    /// so the slot's time moves to now, when the server has surely counted it: the next
+    /// slot a window later then reaches the server a window later at least, whatever the
+    /// latency, and the safety margin need not cover it. Never waits for other senders;
+    /// with a Redis store it is one round trip, and a failure of it is logged and leaves
+    /// the slot counting from when it was taken.
+    pub async fn settle(self) {
+        self.limiter.settle(self.slot).await;
     }
 }
 
@@ -149,9 +168,10 @@ impl RateLimiter {
     /// # Errors
     /// As [`acquire`](Self::acquire).
     pub async fn acquire_spaced(&self, gap: Duration) -> Result<Admission, Error> {
-        self.inner.acquire_spaced(gap).await?;
+        let slot = self.inner.acquire_spaced(gap).await?;
         Ok(Admission {
             limiter: self.inner.clone(),
+            slot,
         })
     }
 
@@ -186,12 +206,21 @@ pub(crate) enum Limiter {
     Redis(Arc<RedisKeyLimiter>),
 }
 
+/// A slot taken from a [`Limiter`], to be [settled](Limiter::settle) by it when the request
+/// made in the slot is over.
+#[derive(Debug)]
+pub(crate) enum Slot {
+    Local(limiter::Slot),
+    #[cfg(feature = "redis")]
+    Redis(RedisSlot),
+}
+
 impl Limiter {
     /// Waits for a slot and takes it.
     ///
     /// # Errors
     /// [`Error::RateLimitStore`] when the shared store is out and set to fail.
-    pub(crate) async fn acquire(&self) -> Result<(), Error> {
+    pub(crate) async fn acquire(&self) -> Result<Slot, Error> {
         self.acquire_spaced(Duration::ZERO).await
     }
 
@@ -199,15 +228,33 @@ impl Limiter {
     ///
     /// # Errors
     /// As [`Limiter::acquire`].
-    pub(crate) async fn acquire_spaced(&self, gap: Duration) -> Result<(), Error> {
+    pub(crate) async fn acquire_spaced(&self, gap: Duration) -> Result<Slot, Error> {
         match self {
-            Limiter::Local(limiter) => {
-                limiter.acquire_spaced(gap).await;
-                Ok(())
-            }
+            Limiter::Local(limiter) => Ok(Slot::Local(limiter.acquire_spaced(gap).await)),
             #[cfg(feature = "redis")]
-            Limiter::Redis(limiter) => Ok(limiter.acquire(gap).await?),
+            Limiter::Redis(limiter) => Ok(Slot::Redis(limiter.acquire(gap).await?)),
         }
+    }
+
+    /// The request made in `slot` (a slot of this limiter) is over: its time in the
+    /// window moves to now.
+    pub(crate) async fn settle(&self, slot: Slot) {
+        match (self, slot) {
+            (Limiter::Local(limiter), Slot::Local(slot)) => limiter.settle(slot),
+            #[cfg(feature = "redis")]
+            (Limiter::Redis(limiter), Slot::Redis(slot)) => limiter.settle(slot).await,
+            // Slots come from their own limiter (`Admission::slot_for` checks): a slot of
+            // the other kind has no time in this window to move.
+            #[cfg(feature = "redis")]
+            _ => {}
+        }
+    }
+
+    /// Runs `request` in `slot`, settling the slot when it is over, whatever it returned.
+    pub(crate) async fn settled<T>(&self, slot: Slot, request: impl Future<Output = T>) -> T {
+        let outcome = request.await;
+        self.settle(slot).await;
+        outcome
     }
 
     fn same_as(&self, other: &Limiter) -> bool {

@@ -14,7 +14,7 @@ use rand::Rng;
 use tokio::time::{Instant, sleep};
 
 use crate::error::Error;
-use crate::rate_limit_store::Limiter;
+use crate::rate_limit_store::{Limiter, Slot};
 
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,13 +321,14 @@ const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 
 /// Runs `attempt` (given the attempt number, from 1) of a request of `idempotency` until
 /// it succeeds or the policy stops. Each attempt first takes a slot from `limiter`, except
-/// the first when the caller took it already (`first_admitted`); a 429 pauses the limiter
-/// for everyone.
+/// the first when the caller took it already (`first_slot`, a slot of `limiter`), and
+/// settles it as soon as the attempt is over, whatever it returned; a 429 pauses the
+/// limiter for everyone.
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
     limiter: Option<&Limiter>,
     idempotency: Idempotency,
-    first_admitted: bool,
+    mut first_slot: Option<Slot>,
     mut attempt: F,
 ) -> Result<T, Error>
 where
@@ -340,15 +341,19 @@ where
     let mut number = 0u32;
     loop {
         number = number.saturating_add(1);
-        if let Some(limiter) = limiter
-            && !(first_admitted && number == 1)
-        {
+        let slot = match (limiter, first_slot.take()) {
+            (Some(_), Some(slot)) => Some(slot),
             // A shared store that is out (and set to fail) ends the send: nothing went
             // out, and waiting here for Redis to return would be a hang.
-            limiter.acquire().await?;
-        }
+            (Some(limiter), None) => Some(limiter.acquire().await?),
+            (None, _) => None,
+        };
         let start = *start.get_or_insert_with(Instant::now);
-        let error = match attempt(number).await {
+        let outcome = match (limiter, slot) {
+            (Some(limiter), Some(slot)) => limiter.settled(slot, attempt(number)).await,
+            _ => attempt(number).await,
+        };
+        let error = match outcome {
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
@@ -481,7 +486,7 @@ mod tests {
             policy: &RetryPolicy,
             idempotency: Idempotency,
         ) -> Result<u32, Error> {
-            run(policy, None, idempotency, false, |n| self.call(n)).await
+            run(policy, None, idempotency, None, |n| self.call(n)).await
         }
     }
 
@@ -641,7 +646,7 @@ mod tests {
             &RetryPolicy::none(),
             Some(&limiter),
             Idempotency::Send,
-            false,
+            None,
             |n| script.call(n),
         )
         .await;
@@ -653,7 +658,7 @@ mod tests {
                 &RetryPolicy::none(),
                 Some(&limiter),
                 Idempotency::Send,
-                false,
+                None,
                 |n| other.call(n)
             )
             .await,
@@ -669,7 +674,7 @@ mod tests {
             Duration::from_secs(60),
             Duration::ZERO,
         )));
-        limiter.acquire().await.unwrap();
+        let taken = limiter.acquire().await.unwrap();
         let start = Instant::now();
         let script = Script::new(vec![]);
         assert_eq!(
@@ -677,7 +682,7 @@ mod tests {
                 &RetryPolicy::none(),
                 Some(&limiter),
                 Idempotency::Send,
-                true,
+                Some(taken),
                 |n| script.call(n)
             )
             .await,
@@ -690,7 +695,7 @@ mod tests {
                 &RetryPolicy::none(),
                 Some(&limiter),
                 Idempotency::Send,
-                false,
+                None,
                 |n| script.call(n)
             )
             .await,
@@ -700,19 +705,77 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn every_attempt_s_slot_is_settled_when_the_attempt_is_over() {
+        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
+            1,
+            Duration::from_secs(1),
+            Duration::ZERO,
+        )));
+        let start = Instant::now();
+        let answered_after = |latency: Duration, answer: Result<u32, Error>| {
+            move |_: u32| {
+                let answer = answer.clone();
+                async move {
+                    sleep(latency).await;
+                    answer
+                }
+            }
+        };
+        let once = RetryPolicy::none();
+        // The caller's slot, answered 300 ms later: the next slot is a window after that.
+        let taken = limiter.acquire().await.unwrap();
+        let slow = answered_after(Duration::from_millis(300), Ok(1));
+        let sent = run(&once, Some(&limiter), Idempotency::Send, Some(taken), slow).await;
+        assert_eq!(sent, Ok(1));
+        // A slot run takes itself, failing after 200 ms, is settled all the same.
+        let failing = answered_after(Duration::from_millis(200), Err(gateway()));
+        let failed = run(&once, Some(&limiter), Idempotency::Send, None, failing).await;
+        assert_eq!(failed, Err(gateway()));
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+        // A 429 after 100 ms, repeated: the retry's slot waits a window after that answer
+        // (not after its grant), and the pause is shorter.
+        let answers = Mutex::new(VecDeque::from([
+            Err(Error::RateLimited {
+                retry_after: Some(Duration::from_millis(500)),
+                messages: vec![],
+            }),
+            Ok(2),
+        ]));
+        let times = Mutex::new(Vec::new());
+        let retried = run(
+            &RetryPolicy::default(),
+            Some(&limiter),
+            Idempotency::Send,
+            None,
+            |_| async {
+                times.lock().unwrap().push(start.elapsed());
+                sleep(Duration::from_millis(100)).await;
+                answers.lock().unwrap().pop_front().unwrap()
+            },
+        )
+        .await;
+        assert_eq!(retried, Ok(2));
+        let times = times.lock().unwrap().clone();
+        assert_eq!(
+            times,
+            [Duration::from_millis(2500), Duration::from_millis(3600)]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn waiting_for_a_slot_does_not_use_up_the_deadline() {
         let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
             1,
             Duration::from_secs(60),
             Duration::ZERO,
         )));
-        limiter.acquire().await.unwrap();
+        let _taken = limiter.acquire().await.unwrap();
         // This send queues for 60 s, then meets a 429 asking for 20 s: within a 30 s
         // deadline counted from its first attempt, so it waits and succeeds.
         let script = Script::new(vec![rate_limited(20)]);
         let policy = RetryPolicy::default().deadline(Duration::from_secs(30));
         let limiter_ref = &limiter;
-        let result = run(&policy, Some(limiter_ref), Idempotency::Send, false, |n| {
+        let result = run(&policy, Some(limiter_ref), Idempotency::Send, None, |n| {
             script.call(n)
         })
         .await;

@@ -1,14 +1,15 @@
 //! The rate limit shared through a real Redis (started by the test): several independent
 //! stores, standing for several processes, share one key's window and its 429 pauses;
-//! keys in Redis hide the API key and expire; an outage is a typed error or a local
-//! fallback, never a panic or a hang.
+//! each slot moves to its request's answer (settled); keys in Redis hide the API key and
+//! expire; an outage is a typed error or a local fallback, never a panic or a hang.
 #![cfg(feature = "redis")]
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use common::log_capture::Capture;
 use redis::AsyncCommands;
 use wasphere_client::types::Text;
 use wasphere_client::{
@@ -16,7 +17,8 @@ use wasphere_client::{
     RedisLimitStore,
 };
 use wasphere_sandbox::{
-    DEFAULT_API_KEY, Fault, FaultRule, RateLimit as SandboxRateLimit, RunningSandbox,
+    DEFAULT_API_KEY, DEFAULT_SESSION, Fault, FaultRule, RateLimit as SandboxRateLimit,
+    RunningSandbox, Trigger,
 };
 use wasphere_testservers::Redis;
 
@@ -65,6 +67,27 @@ async fn redis_connection(redis: &Redis) -> redis::aio::MultiplexedConnection {
         .get_multiplexed_async_connection()
         .await
         .unwrap()
+}
+
+/// The only window in Redis: its slots' times (µs since the epoch, by Redis's clock),
+/// oldest first.
+async fn window_times(redis_conn: &mut redis::aio::MultiplexedConnection) -> Vec<f64> {
+    let keys: Vec<String> = redis_conn.keys("*:window:*").await.unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let scored: Vec<(String, f64)> = redis_conn.zrange_withscores(&keys[0], 0, -1).await.unwrap();
+    scored.into_iter().map(|(_, at)| at).collect()
+}
+
+/// The latest grant of the only window (µs since the epoch, by Redis's clock).
+async fn latest_grant(redis_conn: &mut redis::aio::MultiplexedConnection) -> f64 {
+    let keys: Vec<String> = redis_conn.keys("*:latest:*").await.unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let at: String = redis_conn.get(&keys[0]).await.unwrap();
+    at.parse().unwrap()
+}
+
+fn micros_since_epoch(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH).unwrap().as_micros() as f64
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,6 +216,139 @@ async fn a_spaced_pace_holds_across_stores_on_the_servers_clock() {
     sandbox.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_send_s_slot_moves_to_its_answer_after_the_server_counted_it() {
+    let Some(redis) =
+        Redis::start("each_send_s_slot_moves_to_its_answer_after_the_server_counted_it")
+    else {
+        return;
+    };
+    // Every answer 300 ms after the sandbox counted the request.
+    let latency = Duration::from_millis(300);
+    let sandbox = common::start(common::sandbox().fault(FaultRule {
+        fault: Fault::Delay(latency),
+        trigger: Trigger::Probability { p: 1.0, seed: 1 },
+    }))
+    .await;
+    let client = client(&sandbox, RedisLimitStore::new(&redis.url()).unwrap(), 10);
+    for i in 0..3 {
+        client.send(&hello(i)).await.unwrap();
+    }
+    let mut redis_conn = redis_connection(&redis).await;
+    let settled = window_times(&mut redis_conn).await;
+    // Redis and the sandbox read this machine's one clock: each slot's time is now after
+    // its request reached the sandbox, by the answer's latency at least.
+    let arrived = assert_sliding(&sandbox, 10);
+    assert_eq!(settled.len(), 3);
+    for (at, arrival) in settled.iter().zip(&arrived) {
+        let after = at - micros_since_epoch(*arrival);
+        assert!(
+            after >= latency.as_micros() as f64,
+            "a slot at {after} µs after its request's arrival"
+        );
+    }
+    // The latest grant is kept apart: before the last request arrived, not at its answer.
+    let latest = latest_grant(&mut redis_conn).await;
+    assert!(
+        latest <= micros_since_epoch(arrived[2]),
+        "{latest} vs {arrived:?}"
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slot_settled_after_it_left_the_window_counts_again() {
+    let Some(redis) = Redis::start("a_slot_settled_after_it_left_the_window_counts_again") else {
+        return;
+    };
+    let sandbox = common::start(common::sandbox()).await;
+    // One per 1 s plus the 100 ms margin.
+    let limiter = client(&sandbox, RedisLimitStore::new(&redis.url()).unwrap(), 1)
+        .rate_limiter()
+        .unwrap();
+    let slow = limiter.acquire().await.unwrap();
+    // Its request outlives the window: the next slot is granted meanwhile...
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    let next = limiter.acquire().await.unwrap();
+    let mut redis_conn = redis_connection(&redis).await;
+    assert_eq!(window_times(&mut redis_conn).await.len(), 1);
+    // ...and when it is answered, the server may count it still: it counts again.
+    let answered = tokio::time::Instant::now();
+    slow.settle().await;
+    assert_eq!(window_times(&mut redis_conn).await.len(), 2);
+    next.settle().await;
+    let _third = limiter.acquire().await.unwrap();
+    assert!(
+        answered.elapsed() >= Duration::from_millis(1_100),
+        "granted {:?} after the slow answer",
+        answered.elapsed()
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_smooth_gap_counts_from_the_latest_grant_not_its_settle() {
+    let Some(redis) = Redis::start("a_smooth_gap_counts_from_the_latest_grant_not_its_settle")
+    else {
+        return;
+    };
+    let sandbox = common::start(common::sandbox()).await;
+    let limiter = client(&sandbox, RedisLimitStore::new(&redis.url()).unwrap(), 1_000)
+        .rate_limiter()
+        .unwrap();
+    let gap = Duration::from_millis(200);
+    let first = limiter.acquire_spaced(gap).await.unwrap();
+    let mut redis_conn = redis_connection(&redis).await;
+    let granted = window_times(&mut redis_conn).await[0];
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    first.settle().await;
+    let settled = window_times(&mut redis_conn).await[0];
+    assert!(settled - granted >= 150_000.0, "{granted} then {settled}");
+    // The gap still counts from the grant.
+    assert_eq!(latest_grant(&mut redis_conn).await, granted);
+    let _second = limiter.acquire_spaced(gap).await.unwrap();
+    let second = latest_grant(&mut redis_conn).await;
+    assert!(second - granted >= 200_000.0, "{granted} then {second}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_settle_that_cannot_reach_redis_is_logged_and_the_send_stands() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    // This test's thread only: the runtime is single-threaded.
+    let _logs = tracing::subscriber::set_default(subscriber);
+    let Some(mut redis) =
+        Redis::start("a_settle_that_cannot_reach_redis_is_logged_and_the_send_stands")
+    else {
+        return;
+    };
+    let sandbox = common::start(common::sandbox()).await;
+    let store = RedisLimitStore::builder(&redis.url())
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let client = client(&sandbox, store, 10);
+    let admission = client.rate_limiter().unwrap().acquire().await.unwrap();
+    redis.stop();
+    let session = DEFAULT_SESSION.parse().unwrap();
+    let sent = tokio::time::timeout(
+        HANG_GUARD,
+        client.send_admitted(&session, &hello(0), admission),
+    )
+    .await
+    .unwrap();
+    assert!(sent.is_ok(), "{sent:?}");
+    assert_eq!(sandbox.messages().len(), 1);
+    let logs = capture.text();
+    assert!(logs.contains("could not settle a slot in Redis"), "{logs}");
+    sandbox.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_send_in_an_admitted_slot_takes_no_other() {
     let Some(redis) = Redis::start("a_send_in_an_admitted_slot_takes_no_other") else {
@@ -242,17 +398,24 @@ async fn keys_in_redis_never_contain_the_api_key_and_expire() {
         client.send(&hello(i)).await.unwrap();
     }
     let mut redis_conn = redis_connection(&redis).await;
-    let keys: Vec<String> = redis_conn.keys("*").await.unwrap();
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    let window = &keys[0];
-    assert!(window.starts_with("wasphere:ratelimit:{"), "{window}");
+    let mut keys: Vec<String> = redis_conn.keys("*").await.unwrap();
+    keys.sort();
+    // The window and the latest grant.
+    assert_eq!(keys.len(), 2, "{keys:?}");
     let secret_part = DEFAULT_API_KEY.trim_start_matches("wsk_test_");
-    assert!(!window.contains(secret_part), "{window}");
-    let admitted: usize = redis_conn.zcard(window).await.unwrap();
+    for key in &keys {
+        assert!(key.starts_with("wasphere:ratelimit:{"), "{key}");
+        assert!(!key.contains(secret_part), "{key}");
+        let ttl_ms: i64 = redis_conn.pttl(key).await.unwrap();
+        // Window (1 s) plus margin (0.1 s) plus a second's grace, and counting down.
+        assert!(ttl_ms > 0 && ttl_ms <= 2_100, "{key}: {ttl_ms}");
+    }
+    assert!(
+        keys[0].contains(":latest:") && keys[1].contains(":window:"),
+        "{keys:?}"
+    );
+    let admitted: usize = redis_conn.zcard(&keys[1]).await.unwrap();
     assert_eq!(admitted, 3);
-    let ttl_ms: i64 = redis_conn.pttl(window).await.unwrap();
-    // Window (1 s) plus margin (0.1 s) plus a second's grace, and counting down.
-    assert!(ttl_ms > 0 && ttl_ms <= 2_100, "{ttl_ms}");
     tokio::time::sleep(Duration::from_millis(2_200)).await;
     let left: Vec<String> = redis_conn.keys("*").await.unwrap();
     assert!(left.is_empty(), "{left:?}");

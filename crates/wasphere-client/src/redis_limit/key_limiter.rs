@@ -1,5 +1,6 @@
 //! One API key's limiter on Redis: admissions decided by the server-side script, waited
-//! for here, and, when Redis cannot be reached, either an error or the local fallback.
+//! for here, settled when their request is over, and, when Redis cannot be reached, either
+//! an error or the local fallback.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,7 +11,7 @@ use super::connection::Connection;
 use super::key_names::KeyNames;
 use super::outage::OnRedisOutage;
 use super::scripts::{self, Verdict};
-use crate::limiter::KeyLimiter;
+use crate::limiter::{KeyLimiter, Slot};
 use crate::store_error::RateLimitStoreError;
 
 /// After Redis failed, admissions go to the fallback without asking Redis for this long,
@@ -26,6 +27,16 @@ pub(crate) struct RedisKeyLimiter {
     /// come, first served, and only one of them at a time polls Redis.
     turn: tokio::sync::Mutex<()>,
     fallback: Option<Fallback>,
+}
+
+/// A slot taken from a [`RedisKeyLimiter`], to be [settled](RedisKeyLimiter::settle) when the
+/// request made in it is over.
+#[derive(Debug)]
+pub(crate) enum RedisSlot {
+    /// A member of the shared window.
+    Shared { member: String },
+    /// A slot of the fallback's local window, taken while Redis was out.
+    Fallback(Slot),
 }
 
 /// The local limiter used while Redis is out, at a fraction of the limit.
@@ -80,18 +91,23 @@ impl RedisKeyLimiter {
     ///
     /// # Errors
     /// When Redis cannot be reached and the store is set to [`OnRedisOutage::Fail`].
-    pub(crate) async fn acquire(&self, gap: Duration) -> Result<(), RateLimitStoreError> {
+    pub(crate) async fn acquire(&self, gap: Duration) -> Result<RedisSlot, RateLimitStoreError> {
         let _turn = self.turn.lock().await;
+        // The slot's name in the window: recorded only if the script admits it.
+        let member = format!("{:016x}", rand::random::<u64>());
         loop {
             if let Some(fallback) = &self.fallback
                 && fallback.redis_skipped()
             {
-                fallback.acquire(gap).await;
-                return Ok(());
+                return Ok(RedisSlot::Fallback(fallback.acquire(gap).await));
             }
             let reported = self.fallback.as_ref().map(Fallback::unreported_ages);
             let verdict = self
-                .admit(gap, reported.as_ref().map_or(&[][..], |(_, ages)| ages))
+                .admit(
+                    &member,
+                    gap,
+                    reported.as_ref().map_or(&[][..], |(_, ages)| ages),
+                )
                 .await;
             match (verdict, &self.fallback) {
                 (Ok(verdict), fallback) => {
@@ -99,16 +115,59 @@ impl RedisKeyLimiter {
                         fallback.reported(count);
                     }
                     match verdict {
-                        Verdict::Admitted => return Ok(()),
+                        Verdict::Admitted => return Ok(RedisSlot::Shared { member }),
+                        // Settles meanwhile only make the wait longer: the script is asked
+                        // again at the end of it.
                         Verdict::Wait(wait) => sleep(wait).await,
                     }
                 }
                 (Err(e), None) => return Err(e),
                 (Err(e), Some(fallback)) => {
                     fallback.redis_failed(&e);
-                    fallback.acquire(gap).await;
-                    return Ok(());
+                    return Ok(RedisSlot::Fallback(fallback.acquire(gap).await));
                 }
+            }
+        }
+    }
+
+    /// The request made in `slot` is over: its time in the window moves to now (by the
+    /// Redis server's clock). Never waits for the task whose turn it is. If Redis cannot
+    /// be told, the failure is logged and the slot keeps counting from its grant (which
+    /// the margin then has to cover, as before settling existed).
+    pub(crate) async fn settle(&self, slot: RedisSlot) {
+        let member = match slot {
+            RedisSlot::Shared { member } => member,
+            RedisSlot::Fallback(slot) => {
+                if let Some(fallback) = &self.fallback {
+                    fallback.limiter.settle(slot);
+                }
+                return;
+            }
+        };
+        if self.fallback.as_ref().is_some_and(Fallback::redis_skipped) {
+            // Out a moment ago: asking again would only add its time limit to the send.
+            return;
+        }
+        let window = self.names.window.clone();
+        let span = scripts::micros(self.span);
+        let result = self
+            .connection
+            .run(|mut connection| async move {
+                scripts::settle()
+                    .key(window)
+                    .arg(member)
+                    .arg(span)
+                    .invoke_async::<i64>(&mut connection)
+                    .await
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(
+                error = %e,
+                "could not settle a slot in Redis: it counts from when it was granted"
+            );
+            if let Some(fallback) = &self.fallback {
+                fallback.redis_failed(&e);
             }
         }
     }
@@ -138,11 +197,13 @@ impl RedisKeyLimiter {
 
     async fn admit(
         &self,
+        member: &str,
         gap: Duration,
         replayed_ages: &[u64],
     ) -> Result<Verdict, RateLimitStoreError> {
-        let member = format!("{:016x}", rand::random::<u64>());
+        let member = member.to_owned();
         let (window, pause) = (self.names.window.clone(), self.names.pause.clone());
+        let latest = self.names.latest.clone();
         let (max, span, gap) = (self.max, scripts::micros(self.span), scripts::micros(gap));
         let ages = replayed_ages.to_vec();
         let reply: Vec<i64> = self
@@ -151,6 +212,7 @@ impl RedisKeyLimiter {
                 let mut invocation = scripts::admit().key(window);
                 invocation
                     .key(pause)
+                    .key(latest)
                     .arg(max)
                     .arg(span)
                     .arg(member)
@@ -190,9 +252,10 @@ impl Fallback {
         state.skip_redis_until = Some(Instant::now() + RECHECK_AFTER);
     }
 
-    async fn acquire(&self, gap: Duration) {
-        self.limiter.acquire_spaced(gap).await;
+    async fn acquire(&self, gap: Duration) -> Slot {
+        let slot = self.limiter.acquire_spaced(gap).await;
         self.state().unreported.push(Instant::now());
+        slot
     }
 
     /// How many local admissions are waiting to be reported, and the ages of those still

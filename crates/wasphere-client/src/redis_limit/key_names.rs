@@ -16,21 +16,27 @@ pub(crate) struct KeyNames {
     /// `{prefix}:ratelimit:{digest}:pause`, the instant (server time, µs) before which
     /// nobody on this key is admitted, set after a 429.
     pub(crate) pause: String,
-    /// `{prefix}:ratelimit:{digest}:window:{max}:{span_us}`, the sorted set of admission
-    /// times (server time, µs). Clients configured with another limit for the same key
-    /// keep another window (as in-process limiters do) but share the pause.
+    /// `{prefix}:ratelimit:{digest}:window:{max}:{span_us}`, the sorted set of the slots'
+    /// times (server time, µs): when each was granted, then when its request was over.
+    /// Clients configured with another limit for the same key keep another window (as
+    /// in-process limiters do) but share the pause.
     pub(crate) window: String,
+    /// `{prefix}:ratelimit:{digest}:latest:{max}:{span_us}`, when the window's latest slot
+    /// was granted (server time, µs), which a smooth pace's gap counts from: no longer the
+    /// window's highest time once slots are settled.
+    pub(crate) latest: String,
 }
 
 impl KeyNames {
     pub(crate) fn new(prefix: &str, base_url: &str, api_key: &str, max: u32, span_us: u64) -> Self {
         let digest = digest(base_url, api_key);
-        // The braces are a hash tag: in a Redis Cluster both keys live in one slot, which
-        // a script touching both requires.
+        // The braces are a hash tag: in a Redis Cluster all the keys live in one slot,
+        // which a script touching several requires.
         let stem = format!("{prefix}:ratelimit:{{{digest}}}");
         KeyNames {
             pause: format!("{stem}:pause"),
             window: format!("{stem}:window:{max}:{span_us}"),
+            latest: format!("{stem}:latest:{max}:{span_us}"),
             digest,
         }
     }
@@ -56,12 +62,13 @@ mod tests {
     #[test]
     fn names_hide_the_key_and_depend_on_key_server_and_limit() {
         let names = KeyNames::new("wasphere", "https://api.example.com", KEY, 60, 60_250_000);
-        for name in [&names.pause, &names.window] {
+        for name in [&names.pause, &names.window, &names.latest] {
             assert!(!name.contains(KEY) && !name.contains("k3y"), "{name}");
             assert!(name.starts_with("wasphere:ratelimit:{"), "{name}");
         }
         assert_eq!(names.digest.len(), 2 * DIGEST_BYTES);
         assert!(names.window.ends_with(":window:60:60250000"));
+        assert!(names.latest.ends_with(":latest:60:60250000"));
         let same = KeyNames::new("wasphere", "https://api.example.com", KEY, 60, 60_250_000);
         assert_eq!(names, same, "every process must name the key alike");
         let other_key = KeyNames::new(
@@ -80,5 +87,6 @@ mod tests {
             "a 429 pauses the key whatever its limit"
         );
         assert_ne!(names.window, other_limit.window);
+        assert_ne!(names.latest, other_limit.latest);
     }
 }

@@ -7,7 +7,7 @@ mod outage;
 mod scripts;
 mod store;
 
-pub(crate) use key_limiter::RedisKeyLimiter;
+pub(crate) use key_limiter::{RedisKeyLimiter, RedisSlot};
 pub use outage::OnRedisOutage;
 pub use store::{
     DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisLimitStore, RedisLimitStoreBuilder,
