@@ -74,7 +74,9 @@ struct Turn {
     lane: usize,
     row: ClaimedRow,
     permit: OwnedSemaphorePermit,
-    /// The slot taken in a shared window, which the send uses instead of taking another.
+    /// The slot taken in a shared window, which the send uses instead of taking another
+    /// (and settles when its answer comes). A turn dropped unsent (a stop, a failed mark)
+    /// leaves it counting from when it was taken.
     admission: Option<Admission>,
 }
 

@@ -1,7 +1,9 @@
 //! One key's pacer: decides when the next row may go, so rows are marked `sending` only
 //! when their turn has come. It mirrors the client's sliding-window limiter (the same
 //! window plus margin), which stays the last guard: the client still waits if the two ever
-//! disagree, and pauses everyone on a 429.
+//! disagree, and pauses everyone on a 429. The two differ by a round trip: the client
+//! counts each slot from its request's answer (it settles it then), the pacer from the
+//! turn, so a row may wait in the client for up to one answer's latency after its mark.
 
 use std::collections::VecDeque;
 use std::time::Duration;

@@ -208,15 +208,16 @@ fn three_workers_share_a_campaign_and_only_a_killed_worker_s_rows_in_flight_beco
 /// when every process has finished, with the times the sandbox received the messages.
 fn four_campaigns(sandbox: &TestSandbox, pacing: &str, redis: Option<&str>) -> Vec<SystemTime> {
     let dirs: Vec<_> = (0..4).map(|_| campaign_dir(150)).collect();
-    // The margin covers the time from a row's turn to its arrival (the journal's commit,
-    // the request) on a busy machine.
+    // No margin: each slot counts from its request's answer (it is settled then), which is
+    // after the sandbox counted the request, so the time from a row's turn to its arrival
+    // (the journal's commit, the request) needs none; and the sandbox reads the same clock.
     let mut args = vec![
         "--journal",
         "c.db",
         "--rate-limit",
         "60/1s",
         "--safety-margin",
-        "100ms",
+        "0ms",
         "--pacing",
         pacing,
     ];
@@ -296,9 +297,9 @@ fn four_campaigns_sharing_a_key_through_redis_pace_smoothly_together() {
         0,
         "a 429 despite the shared window"
     );
-    // Spaced at the key's rate across the four processes (1.1 s / 60 = 18 ms): never a
+    // Spaced at the key's rate across the four processes (1 s / 60 = 16.7 ms): never a
     // burst, so any 20 consecutive messages take at least half the time the rate gives them.
-    let gap = Duration::from_millis(1100) / 60;
+    let gap = Duration::from_secs(1) / 60;
     for pair in times.windows(21) {
         let took = pair[20].duration_since(pair[0]).unwrap_or_default();
         assert!(
