@@ -20,7 +20,9 @@ pub const DEFAULT_KEY_PREFIX: &str = "wasphere";
 
 /// A rate limit shared through Redis by every process and machine that uses the same
 /// server and API key: each admission is one Lua script on the Redis server, on its
-/// clock, implementing the server's sliding window; a 429 seen by any of them pauses all.
+/// clock, implementing the server's sliding window, and each slot is settled by another
+/// when its request is over (its time moves to then, after the server counted the
+/// request); a 429 seen by any of them pauses all.
 ///
 /// Keys in Redis are named by an HMAC of the server's URL keyed by the API key (never the
 /// key itself) and expire on their own a second after their window. Connecting is lazy
