@@ -248,6 +248,12 @@ mod tests {
 
     const W: Duration = Duration::from_secs(1);
 
+    /// Takes the next slot; when it came, in ms after `start`.
+    async fn next_slot_at(limiter: &KeyLimiter, start: Instant) -> u128 {
+        limiter.acquire().await;
+        (Instant::now() - start).as_millis()
+    }
+
     /// The server's rule: no N+1 admissions within any W.
     fn assert_sliding(times: &[Instant], n: usize, w: Duration) {
         let mut sorted = times.to_vec();
@@ -264,8 +270,7 @@ mod tests {
         let start = Instant::now();
         let mut offsets = Vec::new();
         for _ in 0..12 {
-            limiter.acquire().await;
-            offsets.push((Instant::now() - start).as_millis());
+            offsets.push(next_slot_at(&limiter, start).await);
         }
         assert_eq!(
             offsets,
@@ -314,10 +319,9 @@ mod tests {
     async fn the_margin_is_added_to_the_window() {
         let limiter = KeyLimiter::new(2, W, Duration::from_millis(250));
         let start = Instant::now();
-        for _ in 0..3 {
-            limiter.acquire().await;
-        }
-        assert_eq!((Instant::now() - start).as_millis(), 1250);
+        limiter.acquire().await;
+        limiter.acquire().await;
+        assert_eq!(next_slot_at(&limiter, start).await, 1250);
     }
 
     #[tokio::test(start_paused = true)]
@@ -389,8 +393,7 @@ mod tests {
         assert_eq!((admitted - start).as_millis(), 5100);
         // A shorter pause does not shorten the one in force.
         limiter.pause_for(Duration::from_millis(10));
-        limiter.acquire().await;
-        assert_eq!((Instant::now() - start).as_millis(), 6100);
+        assert_eq!(next_slot_at(&limiter, start).await, 6100);
     }
 
     #[tokio::test(start_paused = true)]
@@ -419,8 +422,7 @@ mod tests {
         let limiter = KeyLimiter::new(1, W, Duration::ZERO);
         let start = Instant::now();
         let _dropped_unused = limiter.acquire().await;
-        limiter.acquire().await;
-        assert_eq!((Instant::now() - start).as_millis(), 1000);
+        assert_eq!(next_slot_at(&limiter, start).await, 1000);
     }
 
     #[tokio::test(start_paused = true)]
@@ -432,8 +434,7 @@ mod tests {
         // counted the request as late as 1.5 s.
         tokio::time::sleep(Duration::from_millis(1500)).await;
         limiter.settle(slow);
-        limiter.acquire().await;
-        assert_eq!((Instant::now() - start).as_millis(), 2500);
+        assert_eq!(next_slot_at(&limiter, start).await, 2500);
     }
 
     #[tokio::test(start_paused = true)]
@@ -451,12 +452,8 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(100)).await;
         limiter.settle(b); // 1400
         limiter.settle(fresh); // 1400
-        let mut offsets = Vec::new();
-        for _ in 0..2 {
-            limiter.acquire().await;
-            offsets.push((Instant::now() - start).as_millis());
-        }
-        assert_eq!(offsets, [2400, 2400]);
+        assert_eq!(next_slot_at(&limiter, start).await, 2400);
+        assert_eq!(next_slot_at(&limiter, start).await, 2400);
     }
 
     #[tokio::test(start_paused = true)]

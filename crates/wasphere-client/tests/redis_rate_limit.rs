@@ -86,6 +86,17 @@ async fn latest_grant(redis_conn: &mut redis::aio::MultiplexedConnection) -> f64
     at.parse().unwrap()
 }
 
+/// A store for `redis` that gives up on it within half a second, for tests that stop it.
+fn impatient_store(redis: &Redis) -> wasphere_client::RedisLimitStoreBuilder {
+    RedisLimitStore::builder(&redis.url()).timeout(Duration::from_millis(500))
+}
+
+/// At least `least` has passed since `since`, the moment `what` counts from.
+fn assert_waited(since: tokio::time::Instant, least: Duration, what: &str) {
+    let waited = since.elapsed();
+    assert!(waited >= least, "{what} after {waited:?}");
+}
+
 fn micros_since_epoch(t: SystemTime) -> f64 {
     t.duration_since(UNIX_EPOCH).unwrap().as_micros() as f64
 }
@@ -175,10 +186,10 @@ async fn a_429_seen_by_one_process_pauses_the_others() {
     let refused = first.send(&hello(0)).await.unwrap_err();
     assert_eq!(refused.status(), Some(429));
     second.send(&hello(1)).await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "the other process went ahead after {:?}",
-        started.elapsed()
+    assert_waited(
+        started,
+        Duration::from_secs(2),
+        "the other process went ahead",
     );
     sandbox.shutdown().await;
 }
@@ -278,11 +289,7 @@ async fn a_slot_settled_after_it_left_the_window_counts_again() {
     assert_eq!(window_times(&mut redis_conn).await.len(), 2);
     next.settle().await;
     let _third = limiter.acquire().await.unwrap();
-    assert!(
-        answered.elapsed() >= Duration::from_millis(1_100),
-        "granted {:?} after the slow answer",
-        answered.elapsed()
-    );
+    assert_waited(answered, Duration::from_millis(1_100), "granted");
     sandbox.shutdown().await;
 }
 
@@ -328,10 +335,7 @@ async fn a_settle_that_cannot_reach_redis_is_logged_and_the_send_stands() {
         return;
     };
     let sandbox = common::start(common::sandbox()).await;
-    let store = RedisLimitStore::builder(&redis.url())
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let store = impatient_store(&redis).build().unwrap();
     let client = client(&sandbox, store, 10);
     let admission = client.rate_limiter().unwrap().acquire().await.unwrap();
     redis.stop();
@@ -430,10 +434,7 @@ async fn redis_stopped_mid_run_fails_sends_with_a_typed_error_then_recovers() {
         return;
     };
     let sandbox = common::start(common::sandbox()).await;
-    let store = RedisLimitStore::builder(&redis.url())
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let store = impatient_store(&redis).build().unwrap();
     assert_eq!(store.on_outage(), OnRedisOutage::Fail);
     let client = client(&sandbox, store, 1_000);
     for i in 0..5 {
@@ -481,8 +482,7 @@ async fn a_fallback_paces_locally_at_its_fraction_then_reports_to_redis() {
         return;
     };
     let sandbox = sandbox_at(10).await;
-    let store = RedisLimitStore::builder(&redis.url())
-        .timeout(Duration::from_millis(500))
+    let store = impatient_store(&redis)
         .on_outage(OnRedisOutage::FallBackToLocal { fraction: 0.5 })
         .build()
         .unwrap();
