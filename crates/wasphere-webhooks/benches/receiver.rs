@@ -13,7 +13,8 @@
 //!
 //! Settings (environment): `BENCH_SECONDS` per round (default 4), `BENCH_ROUNDS`
 //! (default 7, each measuring both targets; 0 skips the loopback rounds),
-//! `BENCH_CONNECTIONS` (default 32), `BENCH_FLOOD_SECONDS` (default 60; 0 skips the flood).
+//! `BENCH_CONNECTIONS` (default `32,128`: each level is measured in turn; the flood uses
+//! the first), `BENCH_FLOOD_SECONDS` (default 60; 0 skips the flood).
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -65,7 +66,50 @@ fn main() {
 
     let seconds = setting("BENCH_SECONDS", 4);
     let rounds = setting("BENCH_ROUNDS", 7);
-    let connections = setting("BENCH_CONNECTIONS", 32);
+    let levels = connection_levels();
+    for &connections in &levels {
+        compare(
+            receiver_addr,
+            bare_addr,
+            &handled,
+            rounds,
+            seconds,
+            connections,
+        );
+    }
+
+    let flood = setting("BENCH_FLOOD_SECONDS", 60);
+    if flood > 0 {
+        flood_rss(receiver_addr, flood, levels[0]);
+    }
+    drop(runtime);
+    // Last, so the requests it prepares do not weigh on the flood's memory figures.
+    in_process_cost();
+}
+
+/// `BENCH_CONNECTIONS`: the numbers of connections to measure at, comma-separated.
+/// By default 32, where each connection waits for its answer before it sends again, so
+/// the time per answer counts as well as the CPU; and 128, enough requests in flight to
+/// keep both cores busy, which measures capacity.
+fn connection_levels() -> Vec<u64> {
+    let levels: Vec<u64> = std::env::var("BENCH_CONNECTIONS")
+        .unwrap_or_else(|_| "32,128".to_owned())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .collect();
+    if levels.is_empty() { vec![32] } else { levels }
+}
+
+/// `rounds` rounds of both targets at `connections` connections, and their medians.
+fn compare(
+    receiver_addr: SocketAddr,
+    bare_addr: SocketAddr,
+    handled: &AtomicU64,
+    rounds: u64,
+    seconds: u64,
+    connections: u64,
+) {
     println!(
         "wasphere-webhooks receiver vs bare axum: {rounds} rounds of {seconds} s each, \
          {connections} connections, load generator in another process"
@@ -115,19 +159,11 @@ fn main() {
     if rounds > 0 {
         let (bare, received) = (median(&mut bare_rates), median(&mut receiver_rates));
         println!(
-            "median: bare axum {bare:.0} events/s, receiver {received:.0} events/s; median of the round ratios {:.2} (targets: ratio >= 0.70, receiver >= 20000 events/s)",
+            "median at {connections} connections: bare axum {bare:.0} events/s, receiver {received:.0} events/s; median of the round ratios {:.2} (targets: ratio >= 0.70, receiver >= 20000 events/s)",
             median(&mut ratios)
         );
         println!("load average at end: {}", load_average());
     }
-
-    let flood = setting("BENCH_FLOOD_SECONDS", 60);
-    if flood > 0 {
-        flood_rss(receiver_addr, flood, connections);
-    }
-    drop(runtime);
-    // Last, so the requests it prepares do not weigh on the flood's memory figures.
-    in_process_cost();
 }
 
 /// The CPU time of one event through the receiver and through the bare handler, called
