@@ -78,20 +78,32 @@ async fn workers_claim_disjoint_rows_until_none_is_left() {
     assert!(workers[0].held_elsewhere().await.unwrap().is_some());
 }
 
+/// A lease short enough for a test to wait out.
+const SHORT_LEASE: Duration = Duration::from_millis(600);
+
+/// A new database `name` on `server` holding 20 pending rows, and a first worker on it
+/// with a [`SHORT_LEASE`], the one that will outlive another.
+async fn survivor_of_20_rows(
+    server: &wasphere_testservers::Postgres,
+    name: &str,
+) -> (String, PostgresJournal) {
+    let url = server.create_database(name);
+    let survivor = worker(&url, SHORT_LEASE, 10).await;
+    survivor
+        .import((1..=20).map(pending).collect())
+        .await
+        .unwrap();
+    (url, survivor)
+}
+
 #[tokio::test]
 async fn a_dead_worker_s_sending_rows_become_unknown_and_its_claims_return_once_its_lease_expires()
 {
     let Some(server) = wasphere_testservers::Postgres::start("dead worker") else {
         return;
     };
-    let url = server.create_database("dead");
-    let lease = Duration::from_millis(600);
-    let survivor = worker(&url, lease, 10).await;
-    survivor
-        .import((1..=20).map(pending).collect())
-        .await
-        .unwrap();
-    let doomed = worker(&url, lease, 10).await;
+    let (url, survivor) = survivor_of_20_rows(&server, "dead").await;
+    let doomed = worker(&url, SHORT_LEASE, 10).await;
     let doomed_id = doomed.worker_id().unwrap();
     let held: Vec<u64> = doomed
         .claim(10)
@@ -170,17 +182,11 @@ async fn a_dead_worker_s_rows_in_flight_become_unknown_while_the_others_are_stil
     let Some(server) = wasphere_testservers::Postgres::start("dead worker, busy survivor") else {
         return;
     };
-    let url = server.create_database("busy");
-    let lease = Duration::from_millis(600);
-    let survivor = worker(&url, lease, 10).await;
-    survivor
-        .import((1..=20).map(pending).collect())
-        .await
-        .unwrap();
+    let (url, survivor) = survivor_of_20_rows(&server, "busy").await;
     // The survivor holds rows it has not finished: it never comes back to claim, so only
     // its heartbeat can notice the dead worker.
     assert_eq!(survivor.claim(10).await.unwrap().len(), 10);
-    let doomed = worker(&url, lease, 10).await;
+    let doomed = worker(&url, SHORT_LEASE, 10).await;
     assert_eq!(doomed.claim(10).await.unwrap().len(), 10);
     doomed
         .mark_sending(vec![sending(11), sending(12)])

@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
-use common::campaign::{Seeded, TEMPLATE, campaign_dir, child_in, csv, phone, received};
+use common::campaign::{
+    Seeded, TEMPLATE, campaign_dir, child_in, csv, phone, received,
+    sandbox_posting_statuses_to_a_late_listener,
+};
 use common::{TestSandbox, stderr, stdout, wasphere_at, wasphere_child};
 use wasphere_campaign::journal::RowFilter;
 use wasphere_campaign::{Journal, RowState, SqliteJournal};
@@ -411,29 +414,8 @@ fn kill_9_at_random_moments_never_sends_a_row_twice() {
 
 #[test]
 fn webhook_listen_records_delivery_statuses_into_the_campaign_journal() {
-    // The listener's port is chosen first and the listener started after the campaign ran:
-    // the sandbox's first deliveries fail, and its retries (as the server's) bring the
-    // statuses once the listener is up.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let secret = "whsec_campaign_test";
-    let sandbox = TestSandbox::with(|b| {
-        b.rate_limit(wasphere_sandbox::RateLimit::Off)
-            .webhook(
-                format!("http://127.0.0.1:{port}/hooks"),
-                wasphere_types::webhook::WebhookSecret::new(secret),
-            )
-            .webhook_retry_delays(vec![
-                Duration::from_millis(300),
-                Duration::from_secs(1),
-                Duration::from_secs(2),
-                Duration::from_secs(4),
-            ])
-            .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
-    });
+    let (port, sandbox) = sandbox_posting_statuses_to_a_late_listener(secret);
     let dir = campaign_dir(10);
     let output = sandbox
         .wasphere(dir.path())

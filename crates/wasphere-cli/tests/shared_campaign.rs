@@ -13,7 +13,9 @@ use std::fs::File;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::campaign::{Seeded, campaign_dir, child_in, received};
+use common::campaign::{
+    Seeded, campaign_dir, child_in, received, sandbox_posting_statuses_to_a_late_listener,
+};
 use common::{ChildGuard, TestSandbox, arrival_times, status_count};
 use wasphere_sandbox::{Fault, FaultRule, RateLimit, Trigger};
 use wasphere_testservers::{Postgres, Redis};
@@ -364,6 +366,23 @@ fn status_export_and_resume_read_a_postgres_journal_and_never_show_its_password(
     assert_eq!(received(&sandbox).len(), 20);
 }
 
+/// Restarts `redis`, resumes the campaign in `dir` through it, and checks that the sandbox
+/// then holds `rows` recipients, each sent to once.
+fn resume_with_redis_back(redis: &mut Redis, dir: &Path, sandbox: &TestSandbox, rows: usize) {
+    redis.restart();
+    let resume = child_in(
+        dir,
+        sandbox,
+        &["campaign", "resume", "c.db", "--redis", &redis.url()],
+    )
+    .output()
+    .unwrap();
+    assert!(resume.status.success(), "{}", common::stderr(&resume));
+    let got = received(sandbox);
+    assert_eq!(got.len(), rows);
+    assert!(got.values().all(|n| *n == 1), "{got:?}");
+}
+
 #[test]
 fn a_campaign_whose_redis_is_out_stops_resumable_with_nothing_sent_twice() {
     let Some(mut redis) = Redis::start("campaign with Redis out") else {
@@ -392,18 +411,7 @@ fn a_campaign_whose_redis_is_out_stops_resumable_with_nothing_sent_twice() {
     );
 
     // Redis back: the resume sends every row once.
-    redis.restart();
-    let resume = child_in(
-        dir.path(),
-        &sandbox,
-        &["campaign", "resume", "c.db", "--redis", &redis.url()],
-    )
-    .output()
-    .unwrap();
-    assert!(resume.status.success(), "{}", common::stderr(&resume));
-    let got = received(&sandbox);
-    assert_eq!(got.len(), 30);
-    assert!(got.values().all(|n| *n == 1));
+    resume_with_redis_back(&mut redis, dir.path(), &sandbox, 30);
 }
 
 #[test]
@@ -411,29 +419,8 @@ fn webhook_listen_records_delivery_statuses_into_a_postgres_journal() {
     let Some(server) = Postgres::start("webhook listen into a postgres journal") else {
         return;
     };
-    // The listener's port is chosen first and the listener started after the campaign ran:
-    // the sandbox's first deliveries fail, and its retries bring the statuses once it is up.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let secret = "whsec_postgres_statuses";
-    let sandbox = TestSandbox::with(|b| {
-        b.rate_limit(RateLimit::Off)
-            .webhook(
-                format!("http://127.0.0.1:{port}/hooks"),
-                wasphere_types::webhook::WebhookSecret::new(secret),
-            )
-            .webhook_retry_delays(vec![
-                Duration::from_millis(300),
-                Duration::from_secs(1),
-                Duration::from_secs(2),
-                Duration::from_secs(4),
-                Duration::from_secs(8),
-            ])
-            .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
-    });
+    let (port, sandbox) = sandbox_posting_statuses_to_a_late_listener(secret);
     let dir = campaign_dir(10);
     let url = server.create_database("statuses");
     let mut run = spawn(dir.path(), &sandbox, "run", &["--journal", &url]);
@@ -522,16 +509,5 @@ fn redis_stopped_mid_campaign_stops_it_resumable_and_the_resume_sends_the_rest_o
     );
     assert!(before.values().all(|n| *n == 1), "{before:?}");
 
-    redis.restart();
-    let resume = child_in(
-        dir.path(),
-        &sandbox,
-        &["campaign", "resume", "c.db", "--redis", &redis.url()],
-    )
-    .output()
-    .unwrap();
-    assert!(resume.status.success(), "{}", common::stderr(&resume));
-    let got = received(&sandbox);
-    assert_eq!(got.len(), 40);
-    assert!(got.values().all(|n| *n == 1), "{got:?}");
+    resume_with_redis_back(&mut redis, dir.path(), &sandbox, 40);
 }

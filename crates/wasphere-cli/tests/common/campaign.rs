@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 use wasphere_sandbox::{DEFAULT_API_KEY, DEFAULT_SESSION, DEFAULT_WORKSPACE};
 
@@ -65,4 +66,31 @@ impl Seeded {
         self.0 ^= self.0 >> 27;
         lo + self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % (hi - lo + 1)
     }
+}
+
+/// A port nobody listens on yet, and a sandbox without a rate limit that posts each
+/// message's statuses (sent, delivered after 100 ms, read after 200 ms) to a listener on
+/// that port, signed with `secret`. The listener starts after the campaign ran, so the
+/// first deliveries may find nobody there; the sandbox's retries (after 0.3, 1, 2, 4 and
+/// 8 s, as the server's) then bring the statuses once it is up.
+pub fn sandbox_posting_statuses_to_a_late_listener(secret: &str) -> (u16, TestSandbox) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secret = wasphere_types::webhook::WebhookSecret::new(secret);
+    let sandbox = TestSandbox::with(|b| {
+        b.rate_limit(wasphere_sandbox::RateLimit::Off)
+            .webhook(format!("http://127.0.0.1:{port}/hooks"), secret)
+            .webhook_retry_delays(vec![
+                Duration::from_millis(300),
+                Duration::from_secs(1),
+                Duration::from_secs(2),
+                Duration::from_secs(4),
+                Duration::from_secs(8),
+            ])
+            .message_statuses(Duration::from_millis(100), Duration::from_millis(200))
+    });
+    (port, sandbox)
 }
