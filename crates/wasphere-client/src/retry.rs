@@ -439,6 +439,28 @@ mod tests {
     }
 
     /// A fake transport: answers from a script, then `Ok(n)` for attempt `n`.
+    /// A limiter of `max` per `window` kept in this process, with no margin.
+    fn local_limiter(max: u32, window: Duration) -> Limiter {
+        Limiter::Local(Arc::new(KeyLimiter::new(max, window, Duration::ZERO)))
+    }
+
+    /// One attempt of a send played by `script`, through `limiter`, in `slot` if the
+    /// caller took one.
+    async fn send_once(
+        limiter: &Limiter,
+        slot: Option<Slot>,
+        script: &Script,
+    ) -> Result<u32, Error> {
+        run(
+            &RetryPolicy::none(),
+            Some(limiter),
+            Idempotency::Send,
+            slot,
+            |n| script.call(n),
+        )
+        .await
+    }
+
     struct Script {
         answers: Mutex<VecDeque<Error>>,
         attempts: Mutex<Vec<Duration>>,
@@ -635,82 +657,33 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_429_pauses_every_sender_on_the_key() {
-        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
-            100,
-            Duration::from_secs(60),
-            Duration::ZERO,
-        )));
+        let limiter = local_limiter(100, Duration::from_secs(60));
         let start = Instant::now();
         let script = Script::new(vec![rate_limited(5)]);
-        let first = run(
-            &RetryPolicy::none(),
-            Some(&limiter),
-            Idempotency::Send,
-            None,
-            |n| script.call(n),
-        )
-        .await;
+        let first = send_once(&limiter, None, &script).await;
         assert!(first.is_err());
         // Another sender, with plenty of room in the window, still waits out the pause.
         let other = Script::new(vec![]);
-        assert_eq!(
-            run(
-                &RetryPolicy::none(),
-                Some(&limiter),
-                Idempotency::Send,
-                None,
-                |n| other.call(n)
-            )
-            .await,
-            Ok(1)
-        );
+        assert_eq!(send_once(&limiter, None, &other).await, Ok(1));
         assert_eq!(start.elapsed(), Duration::from_secs(5));
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_first_attempt_admitted_by_the_caller_takes_no_second_slot() {
-        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
-            1,
-            Duration::from_secs(60),
-            Duration::ZERO,
-        )));
+        let limiter = local_limiter(1, Duration::from_secs(60));
         let taken = limiter.acquire().await.unwrap();
         let start = Instant::now();
         let script = Script::new(vec![]);
-        assert_eq!(
-            run(
-                &RetryPolicy::none(),
-                Some(&limiter),
-                Idempotency::Send,
-                Some(taken),
-                |n| script.call(n)
-            )
-            .await,
-            Ok(1)
-        );
+        assert_eq!(send_once(&limiter, Some(taken), &script).await, Ok(1));
         assert_eq!(start.elapsed(), Duration::ZERO);
         // Without the caller's slot, the full window is waited out.
-        assert_eq!(
-            run(
-                &RetryPolicy::none(),
-                Some(&limiter),
-                Idempotency::Send,
-                None,
-                |n| script.call(n)
-            )
-            .await,
-            Ok(1)
-        );
+        assert_eq!(send_once(&limiter, None, &script).await, Ok(1));
         assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 
     #[tokio::test(start_paused = true)]
     async fn every_attempt_s_slot_is_settled_when_the_attempt_is_over() {
-        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
-            1,
-            Duration::from_secs(1),
-            Duration::ZERO,
-        )));
+        let limiter = local_limiter(1, Duration::from_secs(1));
         let start = Instant::now();
         let answered_after = |latency: Duration, answer: Result<u32, Error>| {
             move |_: u32| {
@@ -764,11 +737,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn waiting_for_a_slot_does_not_use_up_the_deadline() {
-        let limiter = Limiter::Local(Arc::new(KeyLimiter::new(
-            1,
-            Duration::from_secs(60),
-            Duration::ZERO,
-        )));
+        let limiter = local_limiter(1, Duration::from_secs(60));
         let _taken = limiter.acquire().await.unwrap();
         // This send queues for 60 s, then meets a 429 asking for 20 s: within a 30 s
         // deadline counted from its first attempt, so it waits and succeeds.
